@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/*
+ * AsyncSyncBlockingCall:
+ *
+ * Runs one `_async` operation to completion on the calling thread: the
+ * blocking variants start the operation with a private main context pushed
+ * as thread-default, then iterate that context until the callback ran.
+ * The same pattern as GIO's own sync-over-async wrappers.
+ */
+typedef struct
+{
+  GMainContext *context;
+  GAsyncResult *result;
+} AsyncSyncBlockingCall;
+
+void          async_sync_blocking_call_begin    (AsyncSyncBlockingCall *call);
+void          async_sync_blocking_call_callback (GObject               *source_object,
+                                                 GAsyncResult          *result,
+                                                 gpointer               user_data);
+GAsyncResult *async_sync_blocking_call_end      (AsyncSyncBlockingCall *call);
+
+G_END_DECLS

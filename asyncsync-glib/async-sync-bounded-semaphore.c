@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include "config.h"
+
+#include "async-sync-bounded-semaphore.h"
+
+#include "async-sync-semaphore-private.h"
+
+/**
+ * SECTION:async-sync-bounded-semaphore
+ * @Title: AsyncSyncBoundedSemaphore
+ * @Short_description: A semaphore that refuses extra releases
+ *
+ * #AsyncSyncBoundedSemaphore is asyncio's `BoundedSemaphore`: an
+ * #AsyncSyncSemaphore whose value may never exceed its initial value, the
+ * bound.  A release that would exceed it fails with
+ * %ASYNC_SYNC_ERROR_VALUE and changes nothing, which catches the bug of
+ * releasing a permit twice.
+ *
+ * |[<!-- language="C" -->
+ * g_autoptr(AsyncSyncBoundedSemaphore) sem = async_sync_bounded_semaphore_new (1);
+ * g_autoptr(GError) error = NULL;
+ *
+ * async_sync_semaphore_try_acquire (ASYNC_SYNC_SEMAPHORE (sem));
+ * async_sync_semaphore_release (ASYNC_SYNC_SEMAPHORE (sem), NULL);    // value 1 again
+ * if (!async_sync_semaphore_release (ASYNC_SYNC_SEMAPHORE (sem), &error))
+ *   g_printerr ("%s\n", error->message);  // ASYNC_SYNC_ERROR_VALUE, value still 1
+ * ]|
+ */
+
+struct _AsyncSyncBoundedSemaphore
+{
+  AsyncSyncSemaphore parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (AsyncSyncBoundedSemaphore, async_sync_bounded_semaphore,
+                     ASYNC_SYNC_TYPE_SEMAPHORE)
+
+static void
+async_sync_bounded_semaphore_constructed (GObject *object)
+{
+  AsyncSyncSemaphore *semaphore = ASYNC_SYNC_SEMAPHORE (object);
+
+  G_OBJECT_CLASS (async_sync_bounded_semaphore_parent_class)->constructed (object);
+
+  async_sync_semaphore_set_bound (semaphore, async_sync_semaphore_get_value (semaphore));
+}
+
+static void
+async_sync_bounded_semaphore_class_init (AsyncSyncBoundedSemaphoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = async_sync_bounded_semaphore_constructed;
+}
+
+static void
+async_sync_bounded_semaphore_init (AsyncSyncBoundedSemaphore *self)
+{
+}
+
+/**
+ * async_sync_bounded_semaphore_new:
+ * @value: the initial number of permits, which is also the bound
+ *
+ * Creates a bounded semaphore with @value permits.
+ *
+ * Returns: (transfer full): a new #AsyncSyncBoundedSemaphore
+ *
+ * Since: 1.0
+ */
+AsyncSyncBoundedSemaphore *
+async_sync_bounded_semaphore_new (guint value)
+{
+  return g_object_new (ASYNC_SYNC_TYPE_BOUNDED_SEMAPHORE, "value", value, NULL);
+}
+
+/**
+ * async_sync_bounded_semaphore_get_bound:
+ * @self: an #AsyncSyncBoundedSemaphore
+ *
+ * Gets the bound: the initial value, which the value may never exceed.
+ *
+ * Returns: the bound
+ *
+ * Since: 1.0
+ */
+guint
+async_sync_bounded_semaphore_get_bound (AsyncSyncBoundedSemaphore *self)
+{
+  g_return_val_if_fail (ASYNC_SYNC_IS_BOUNDED_SEMAPHORE (self), 0);
+
+  return async_sync_semaphore_peek_bound (ASYNC_SYNC_SEMAPHORE (self));
+}

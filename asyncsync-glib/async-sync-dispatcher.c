@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The completion dispatcher: one GSource per GMainContext that runs ready
+ * completions (a granted waiter's callback, a property notification) in
+ * FIFO order.
+ *
+ * Why not simply g_task_return_*() from release()?  Because called from a
+ * later iteration on the task's own context, GTask invokes the callback
+ * synchronously: release() would run user code (breaking the GIO rule), and
+ * a chain of hand-offs (callback -> release -> next callback -> ...) would
+ * recurse once per waiter.  Why not one idle source per completion (what
+ * GTask does otherwise)?  Because then each hand-off costs one main-loop
+ * iteration.  Here a release only appends to a queue; the dispatcher pops
+ * items one by one and returns each GTask from its own dispatch, where GTask
+ * runs the callback at once, so a chain of N hand-offs runs in a flat loop
+ * inside a few dispatches.  The work per dispatch is bounded in items and
+ * time, so redraws and I/O on the same context are never starved.
+ */
+
+#include "config.h"
+
+#include "async-sync-dispatcher-private.h"
+
+/* Bounds on one dispatch: whichever comes first. */
+#define DISPATCH_MAX_ITEMS 1024
+#define DISPATCH_MAX_USEC  1000
+#define DISPATCH_CLOCK_EVERY 32
+
+struct _AsyncSyncDispatcher
+{
+  GSource       source;
+  GMutex        mutex;    /* guards ready; a leaf lock: nothing is taken under it */
+  GQueue        ready;    /* of AsyncSyncDispatchItem, through item->link */
+  GMainContext *context;  /* unowned: the source is attached to it */
+};
+
+/* context -> dispatcher; entries are removed when the dispatcher is finalized */
+G_LOCK_DEFINE_STATIC (registry);
+static GHashTable *registry;
+
+static gboolean
+dispatcher_has_ready (AsyncSyncDispatcher *self)
+{
+  gboolean has_ready;
+
+  g_mutex_lock (&self->mutex);
+  has_ready = self->ready.head != NULL;
+  g_mutex_unlock (&self->mutex);
+
+  return has_ready;
+}
+
+static gboolean
+dispatcher_prepare (GSource *source,
+                    gint    *timeout)
+{
+  *timeout = -1;
+  return dispatcher_has_ready ((AsyncSyncDispatcher *) source);
+}
+
+static gboolean
+dispatcher_check (GSource *source)
+{
+  return dispatcher_has_ready ((AsyncSyncDispatcher *) source);
+}
+
+/* Pops the next item that may run in the iteration of time @now, or NULL. */
+static AsyncSyncDispatchItem *
+dispatcher_pop_runnable (AsyncSyncDispatcher *self,
+                         gint64               now)
+{
+  AsyncSyncDispatchItem *item = NULL;
+  GList *head;
+
+  g_mutex_lock (&self->mutex);
+  head = self->ready.head;
+  if (head != NULL)
+    {
+      AsyncSyncDispatchItem *first = head->data;
+
+      /* Strict FIFO: an item created in this very iteration blocks the
+       * ones behind it until the next iteration. */
+      if (first->not_before < now)
+        {
+          g_queue_unlink (&self->ready, head);
+          item = first;
+        }
+    }
+  g_mutex_unlock (&self->mutex);
+
+  return item;
+}
+
+static gboolean
+dispatcher_dispatch (GSource     *source,
+                     GSourceFunc  callback,
+                     gpointer     user_data)
+{
+  AsyncSyncDispatcher *self = (AsyncSyncDispatcher *) source;
+  gint64 now = g_source_get_time (source);
+  gint64 deadline = g_get_monotonic_time () + DISPATCH_MAX_USEC;
+  guint n;
+
+  for (n = 1; n <= DISPATCH_MAX_ITEMS; n++)
+    {
+      AsyncSyncDispatchItem *item = dispatcher_pop_runnable (self, now);
+
+      if (item == NULL)
+        break;
+
+      item->run (item);
+
+      if (n % DISPATCH_CLOCK_EVERY == 0 && g_get_monotonic_time () >= deadline)
+        break;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+dispatcher_finalize (GSource *source)
+{
+  AsyncSyncDispatcher *self = (AsyncSyncDispatcher *) source;
+
+  G_LOCK (registry);
+  if (registry != NULL && g_hash_table_lookup (registry, self->context) == self)
+    g_hash_table_remove (registry, self->context);
+  G_UNLOCK (registry);
+
+  /* Every item holds a reference that keeps its context, and so this
+   * source, alive until it has run. */
+  g_assert (self->ready.head == NULL);
+  g_mutex_clear (&self->mutex);
+}
+
+static GSourceFuncs dispatcher_funcs = {
+  .prepare = dispatcher_prepare,
+  .check = dispatcher_check,
+  .dispatch = dispatcher_dispatch,
+  .finalize = dispatcher_finalize,
+};
+
+static AsyncSyncDispatcher *
+dispatcher_new (GMainContext *context)
+{
+  GSource *source = g_source_new (&dispatcher_funcs, sizeof (AsyncSyncDispatcher));
+  AsyncSyncDispatcher *self = (AsyncSyncDispatcher *) source;
+
+  g_mutex_init (&self->mutex);
+  g_queue_init (&self->ready);
+  self->context = context;
+
+  g_source_set_static_name (source, "[asyncsync] completion dispatcher");
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  /* A callback may run a nested main loop that waits for another
+   * completion: the dispatcher must keep serving it. */
+  g_source_set_can_recurse (source, TRUE);
+  g_source_attach (source, context);
+
+  return self;
+}
+
+/*
+ * async_sync_dispatcher_get_for_context:
+ * @context: (nullable): a context, %NULL for the global default one
+ *
+ * Returns: (transfer full): the dispatcher of @context, created on first use.
+ */
+AsyncSyncDispatcher *
+async_sync_dispatcher_get_for_context (GMainContext *context)
+{
+  AsyncSyncDispatcher *self;
+
+  if (context == NULL)
+    context = g_main_context_default ();
+
+  G_LOCK (registry);
+  if (G_UNLIKELY (registry == NULL))
+    registry = g_hash_table_new (NULL, NULL);
+
+  self = g_hash_table_lookup (registry, context);
+  if (self == NULL || g_source_is_destroyed ((GSource *) self))
+    {
+      self = dispatcher_new (context);
+      g_hash_table_insert (registry, context, self);
+    }
+  else
+    {
+      g_source_ref ((GSource *) self);
+    }
+  G_UNLOCK (registry);
+
+  return self;
+}
+
+AsyncSyncDispatcher *
+async_sync_dispatcher_ref (AsyncSyncDispatcher *self)
+{
+  g_source_ref ((GSource *) self);
+  return self;
+}
+
+void
+async_sync_dispatcher_unref (AsyncSyncDispatcher *self)
+{
+  g_source_unref ((GSource *) self);
+}
+
+/*
+ * async_sync_dispatcher_push:
+ *
+ * Appends @item to the ready queue; it runs from a later dispatch on the
+ * dispatcher's context, never from inside this call.  Callers may hold
+ * their object's mutex: the dispatcher's mutex is a leaf lock.
+ */
+void
+async_sync_dispatcher_push (AsyncSyncDispatcher   *self,
+                            AsyncSyncDispatchItem *item)
+{
+  gboolean was_empty;
+
+  g_mutex_lock (&self->mutex);
+  was_empty = self->ready.head == NULL;
+  g_queue_push_tail_link (&self->ready, &item->link);
+  g_mutex_unlock (&self->mutex);
+
+  /* The owner of the context checks the queue in prepare() before it
+   * polls; only another thread, possibly asleep in poll(), needs waking. */
+  if (was_empty && !g_main_context_is_owner (self->context))
+    g_main_context_wakeup (self->context);
+}

@@ -1,0 +1,521 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include "config.h"
+
+#include "async-sync-semaphore-private.h"
+
+#include "async-sync-blocking-private.h"
+#include "async-sync-error.h"
+#include "async-sync-notify-private.h"
+#include "async-sync-waiter-queue-private.h"
+
+/**
+ * SECTION:async-sync-semaphore
+ * @Title: AsyncSyncSemaphore
+ * @Short_description: A counter of permits, to limit concurrency
+ *
+ * #AsyncSyncSemaphore is asyncio's `Semaphore`: a counter of permits.
+ * async_sync_semaphore_acquire_async() takes one, waiting while there are
+ * none; async_sync_semaphore_release() gives one back, handing it straight
+ * to the longest waiter if there is one.  A semaphore created with a value
+ * of N lets at most N holders run at once.
+ *
+ * Waiters are served strictly first-in, first-out, and
+ * async_sync_semaphore_try_acquire() never takes a permit while others
+ * wait.  Cancellation follows the same rules as #AsyncSyncLock: a queued
+ * request that is cancelled leaves the queue and takes nothing; a request
+ * that was handed a permit owns it.
+ *
+ * A plain semaphore accepts any number of releases, up to a value of
+ * %G_MAXUINT; #AsyncSyncBoundedSemaphore refuses releases above its initial
+ * value.
+ *
+ * Limiting concurrent downloads to three:
+ *
+ * |[<!-- language="C" -->
+ * static void
+ * download_done (GObject *source, GAsyncResult *result, gpointer user_data)
+ * {
+ *   Download *download = user_data;
+ *
+ *   finish_download (download, result);
+ *   async_sync_semaphore_release (download->slots, NULL);  // the next one starts
+ * }
+ *
+ * static void
+ * got_slot (GObject *slots, GAsyncResult *result, gpointer user_data)
+ * {
+ *   Download *download = user_data;
+ *
+ *   if (!async_sync_semaphore_acquire_finish (ASYNC_SYNC_SEMAPHORE (slots), result, NULL))
+ *     return;  // cancelled while queued: no slot taken
+ *   start_download (download, download_done);
+ * }
+ *
+ *   slots = async_sync_semaphore_new (3);
+ *   for (i = 0; i < n_downloads; i++)
+ *     async_sync_semaphore_acquire_async (slots, downloads[i]->cancellable,
+ *                                         got_slot, downloads[i]);
+ * ]|
+ */
+
+typedef struct
+{
+  GMutex               mutex;
+  guint                value;      /* invariant: value > 0 => no waiters */
+  guint                bound;
+  AsyncSyncWaiterQueue waiters;
+  AsyncSyncNotifier    notifier;
+} AsyncSyncSemaphorePrivate;
+
+G_DEFINE_TYPE_WITH_PRIVATE (AsyncSyncSemaphore, async_sync_semaphore, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_VALUE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  NOTIFY_VALUE,
+  N_NOTIFY
+};
+
+static GParamSpec *notify_pspecs[N_NOTIFY];
+
+#define PRIV(self) ((AsyncSyncSemaphorePrivate *) async_sync_semaphore_get_instance_private (self))
+
+static guint
+semaphore_read_notified (GObject *object,
+                         guint    index)
+{
+  return PRIV (ASYNC_SYNC_SEMAPHORE (object))->value;
+}
+
+static void
+semaphore_set_value (AsyncSyncSemaphore *self,
+                     guint               value)
+{
+  PRIV (self)->value = value;
+  async_sync_notifier_changed (&PRIV (self)->notifier);
+}
+
+void
+async_sync_semaphore_set_bound (AsyncSyncSemaphore *self,
+                                guint               bound)
+{
+  AsyncSyncSemaphorePrivate *priv = PRIV (self);
+
+  g_mutex_lock (&priv->mutex);
+  priv->bound = bound;
+  g_mutex_unlock (&priv->mutex);
+}
+
+guint
+async_sync_semaphore_peek_bound (AsyncSyncSemaphore *self)
+{
+  AsyncSyncSemaphorePrivate *priv = PRIV (self);
+  guint bound;
+
+  g_mutex_lock (&priv->mutex);
+  bound = priv->bound;
+  g_mutex_unlock (&priv->mutex);
+
+  return bound;
+}
+
+static void
+async_sync_semaphore_constructed (GObject *object)
+{
+  AsyncSyncSemaphore *self = ASYNC_SYNC_SEMAPHORE (object);
+  AsyncSyncSemaphorePrivate *priv = PRIV (self);
+
+  G_OBJECT_CLASS (async_sync_semaphore_parent_class)->constructed (object);
+
+  /* Only now is the initial value known. */
+  async_sync_notifier_init (&priv->notifier, object, &priv->mutex,
+                            notify_pspecs, N_NOTIFY, semaphore_read_notified);
+}
+
+static void
+async_sync_semaphore_finalize (GObject *object)
+{
+  AsyncSyncSemaphorePrivate *priv = PRIV (ASYNC_SYNC_SEMAPHORE (object));
+
+  g_assert (async_sync_waiter_queue_length (&priv->waiters) == 0);
+
+  async_sync_notifier_clear (&priv->notifier);
+  g_mutex_clear (&priv->mutex);
+
+  G_OBJECT_CLASS (async_sync_semaphore_parent_class)->finalize (object);
+}
+
+static void
+async_sync_semaphore_get_property (GObject    *object,
+                                   guint       prop_id,
+                                   GValue     *value,
+                                   GParamSpec *pspec)
+{
+  AsyncSyncSemaphore *self = ASYNC_SYNC_SEMAPHORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALUE:
+      g_value_set_uint (value, async_sync_semaphore_get_value (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+async_sync_semaphore_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  AsyncSyncSemaphore *self = ASYNC_SYNC_SEMAPHORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_VALUE:
+      /* Construct-only: no other thread can see the object yet. */
+      PRIV (self)->value = g_value_get_uint (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+async_sync_semaphore_class_init (AsyncSyncSemaphoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = async_sync_semaphore_constructed;
+  object_class->finalize = async_sync_semaphore_finalize;
+  object_class->get_property = async_sync_semaphore_get_property;
+  object_class->set_property = async_sync_semaphore_set_property;
+
+  /**
+   * AsyncSyncSemaphore:value:
+   *
+   * The number of permits: the initial value when constructing, the
+   * current value when read.  It stays 0 while a release hands a permit
+   * directly to a waiter.
+   *
+   * Change notifications are emitted on the semaphore's home context (the
+   * thread-default main context of the thread that created it), from a
+   * main-loop iteration after the change, never from inside a method call.
+   * Changes between two iterations are coalesced: the signal is emitted
+   * when the value differs from the one last notified.
+   *
+   * Since: 1.0
+   */
+  properties[PROP_VALUE] =
+    g_param_spec_uint ("value", NULL, NULL,
+                       0, G_MAXUINT, 1,
+                       (G_PARAM_READWRITE |
+                        G_PARAM_CONSTRUCT_ONLY |
+                        G_PARAM_EXPLICIT_NOTIFY |
+                        G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  notify_pspecs[NOTIFY_VALUE] = properties[PROP_VALUE];
+}
+
+static void
+async_sync_semaphore_init (AsyncSyncSemaphore *self)
+{
+  AsyncSyncSemaphorePrivate *priv = PRIV (self);
+
+  g_mutex_init (&priv->mutex);
+  priv->bound = G_MAXUINT;
+  async_sync_waiter_queue_init (&priv->waiters, NULL);
+}
+
+/**
+ * async_sync_semaphore_new:
+ * @value: the initial number of permits
+ *
+ * Creates a semaphore with @value permits.  A value of 0 makes every
+ * acquisition wait for a release.  The thread-default main context of the
+ * calling thread becomes its home context, where its property
+ * notifications are emitted.
+ *
+ * Returns: (transfer full): a new #AsyncSyncSemaphore
+ *
+ * Since: 1.0
+ */
+AsyncSyncSemaphore *
+async_sync_semaphore_new (guint value)
+{
+  return g_object_new (ASYNC_SYNC_TYPE_SEMAPHORE, "value", value, NULL);
+}
+
+/**
+ * async_sync_semaphore_acquire_async:
+ * @self: an #AsyncSyncSemaphore
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @callback: (scope async): a #GAsyncReadyCallback to call when a permit
+ *   was taken or the request failed
+ * @user_data: the data to pass to @callback
+ *
+ * Takes a permit: at once if one is free and nobody waits, else after
+ * every earlier waiter was served.  @callback runs on the thread-default
+ * main context of the calling thread, from a later iteration, never from
+ * inside this call.  Cancellation follows async_sync_lock_acquire_async().
+ *
+ * Since: 1.0
+ */
+void
+async_sync_semaphore_acquire_async (AsyncSyncSemaphore  *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  AsyncSyncSemaphorePrivate *priv;
+  AsyncSyncWaiter *waiter;
+  gboolean queued = FALSE;
+
+  g_return_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  priv = PRIV (self);
+  waiter = async_sync_waiter_new (self, &priv->mutex, cancellable, callback, user_data,
+                                  async_sync_semaphore_acquire_async);
+  if (async_sync_waiter_fail_if_cancelled (waiter))
+    return;
+
+  g_mutex_lock (&priv->mutex);
+  if (priv->value > 0)
+    {
+      semaphore_set_value (self, priv->value - 1);
+      async_sync_waiter_complete (waiter);
+    }
+  else
+    {
+      async_sync_waiter_queue_push (&priv->waiters, waiter);
+      queued = TRUE;
+    }
+  g_mutex_unlock (&priv->mutex);
+
+  async_sync_waiter_started (waiter, queued);
+}
+
+/**
+ * async_sync_semaphore_acquire_finish:
+ * @self: an #AsyncSyncSemaphore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError, or %NULL
+ *
+ * Finishes async_sync_semaphore_acquire_async().
+ *
+ * Returns: %TRUE if the caller now holds a permit and must release it;
+ *   %FALSE with @error set to %G_IO_ERROR_CANCELLED if the request was
+ *   cancelled first
+ *
+ * Since: 1.0
+ */
+gboolean
+async_sync_semaphore_acquire_finish (AsyncSyncSemaphore  *self,
+                                     GAsyncResult        *result,
+                                     GError             **error)
+{
+  g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_semaphore_acquire_async, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return async_sync_waiter_propagate (result, error) > 0;
+}
+
+/**
+ * async_sync_semaphore_acquire:
+ * @self: an #AsyncSyncSemaphore
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
+ *
+ * Takes a permit, blocking the calling thread; the same rules as
+ * async_sync_semaphore_acquire_async() apply.  For worker threads only:
+ * calling it on the thread that runs the main context where permits are
+ * released deadlocks.
+ *
+ * Returns: %TRUE if a permit was taken; %FALSE with @error set to
+ *   %G_IO_ERROR_CANCELLED if the request was cancelled first
+ *
+ * Since: 1.0
+ */
+gboolean
+async_sync_semaphore_acquire (AsyncSyncSemaphore  *self,
+                              GCancellable        *cancellable,
+                              GError             **error)
+{
+  AsyncSyncBlockingCall call;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  async_sync_blocking_call_begin (&call);
+  async_sync_semaphore_acquire_async (self, cancellable, async_sync_blocking_call_callback, &call);
+  result = async_sync_blocking_call_end (&call);
+
+  return async_sync_semaphore_acquire_finish (self, result, error);
+}
+
+/**
+ * async_sync_semaphore_try_acquire:
+ * @self: an #AsyncSyncSemaphore
+ *
+ * Takes a permit if one is free and nobody waits; never jumps the queue.
+ *
+ * Returns: %TRUE if the caller now holds a permit
+ *
+ * Since: 1.0
+ */
+gboolean
+async_sync_semaphore_try_acquire (AsyncSyncSemaphore *self)
+{
+  AsyncSyncSemaphorePrivate *priv;
+  gboolean acquired = FALSE;
+
+  g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
+
+  priv = PRIV (self);
+  g_mutex_lock (&priv->mutex);
+  if (priv->value > 0)
+    {
+      semaphore_set_value (self, priv->value - 1);
+      acquired = TRUE;
+    }
+  g_mutex_unlock (&priv->mutex);
+
+  return acquired;
+}
+
+/**
+ * async_sync_semaphore_release:
+ * @self: an #AsyncSyncSemaphore
+ * @error: return location for a #GError, or %NULL
+ *
+ * Gives a permit back.  If requests are waiting, the first of them gets
+ * the permit before this returns (the value stays 0) and its callback is
+ * scheduled on its own main context; none runs inside this call.
+ *
+ * A plain semaphore accepts any number of releases, as asyncio's does, up
+ * to a value of %G_MAXUINT.  A #AsyncSyncBoundedSemaphore refuses one that
+ * would raise the value above its initial value.
+ *
+ * Returns: %TRUE on success; %FALSE with %ASYNC_SYNC_ERROR_VALUE, and
+ *   nothing changed, if the value would exceed the bound
+ *
+ * Since: 1.0
+ */
+gboolean
+async_sync_semaphore_release (AsyncSyncSemaphore  *self,
+                              GError             **error)
+{
+  AsyncSyncSemaphorePrivate *priv;
+  AsyncSyncWaiter *next;
+  guint bound;
+  gboolean released = TRUE;
+
+  g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  priv = PRIV (self);
+  g_mutex_lock (&priv->mutex);
+  bound = priv->bound;
+  if (priv->value >= bound)
+    released = FALSE;
+  else if ((next = async_sync_waiter_queue_pop (&priv->waiters)) != NULL)
+    async_sync_waiter_complete (next);
+  else
+    semaphore_set_value (self, priv->value + 1);
+  g_mutex_unlock (&priv->mutex);
+
+  if (!released)
+    g_set_error (error, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_VALUE,
+                 "Semaphore released too many times (its value may not exceed %u)",
+                 bound);
+
+  return released;
+}
+
+/**
+ * async_sync_semaphore_get_value:
+ * @self: an #AsyncSyncSemaphore
+ *
+ * Gets the number of free permits.
+ *
+ * Returns: the current value
+ *
+ * Since: 1.0
+ */
+guint
+async_sync_semaphore_get_value (AsyncSyncSemaphore *self)
+{
+  AsyncSyncSemaphorePrivate *priv;
+  guint value;
+
+  g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), 0);
+
+  priv = PRIV (self);
+  g_mutex_lock (&priv->mutex);
+  value = priv->value;
+  g_mutex_unlock (&priv->mutex);
+
+  return value;
+}
+
+/**
+ * async_sync_semaphore_is_locked:
+ * @self: an #AsyncSyncSemaphore
+ *
+ * Whether an acquisition could not succeed at once: no permit is free (or
+ * others wait, which implies it).
+ *
+ * Returns: %TRUE if an acquisition would wait
+ *
+ * Since: 1.0
+ */
+gboolean
+async_sync_semaphore_is_locked (AsyncSyncSemaphore *self)
+{
+  g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
+
+  return async_sync_semaphore_get_value (self) == 0;
+}
+
+/**
+ * async_sync_semaphore_get_n_waiting:
+ * @self: an #AsyncSyncSemaphore
+ *
+ * Counts the requests queued for a permit.
+ *
+ * Returns: the number of queued requests
+ *
+ * Since: 1.0
+ */
+guint
+async_sync_semaphore_get_n_waiting (AsyncSyncSemaphore *self)
+{
+  AsyncSyncSemaphorePrivate *priv;
+  guint n_waiting;
+
+  g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), 0);
+
+  priv = PRIV (self);
+  g_mutex_lock (&priv->mutex);
+  n_waiting = async_sync_waiter_queue_length (&priv->waiters);
+  g_mutex_unlock (&priv->mutex);
+
+  return n_waiting;
+}

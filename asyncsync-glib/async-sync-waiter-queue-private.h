@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "async-sync-dispatcher-private.h"
+
+G_BEGIN_DECLS
+
+typedef struct _AsyncSyncWaiter      AsyncSyncWaiter;
+typedef struct _AsyncSyncWaiterQueue AsyncSyncWaiterQueue;
+
+/*
+ * AsyncSyncWaiterCancelFunc:
+ *
+ * A class's rule for a waiter of @queue whose cancellable fired while it
+ * was still queued.  Called with the waiter's mutex held.  The default
+ * (a %NULL func) removes the waiter and fails it with G_IO_ERROR_CANCELLED.
+ */
+typedef void (*AsyncSyncWaiterCancelFunc) (AsyncSyncWaiterQueue *queue,
+                                           AsyncSyncWaiter      *waiter);
+
+/*
+ * AsyncSyncWaiterResumeFunc:
+ *
+ * Runs on the waiter's context, from the dispatcher, just before the task
+ * returns; no mutex held.  Returns %FALSE if the waiter went back to waiting
+ * (Condition.wait_for whose predicate is still false), in which case the
+ * task does not return yet.
+ */
+typedef gboolean (*AsyncSyncWaiterResumeFunc) (AsyncSyncWaiter *waiter);
+
+struct _AsyncSyncWaiterQueue
+{
+  GQueue                    waiters;
+  AsyncSyncWaiterCancelFunc cancel;
+};
+
+typedef enum
+{
+  /* Ownership is promised (a notified Condition waiter in the lock's
+   * queue): a cancellation no longer applies. */
+  ASYNC_SYNC_WAITER_UNCANCELLABLE = 1 << 0,
+} AsyncSyncWaiterFlags;
+
+/*
+ * AsyncSyncWaiter:
+ *
+ * One pending `_async` call.  It lives in one wait queue at a time (under
+ * @mutex), then in its dispatcher's ready queue, then returns its task.
+ */
+struct _AsyncSyncWaiter
+{
+  AsyncSyncDispatchItem     item;          /* first: the item is the waiter */
+  gatomicrefcount           ref_count;
+  GMutex                   *mutex;         /* the owner's; guards everything below */
+  AsyncSyncWaiterQueue     *queue;         /* where it waits; NULL once out */
+  AsyncSyncWaiterFlags      flags;
+  guint                     weight;        /* permits wanted; 1 but for weighted calls */
+  GTask                    *task;
+  GCancellable             *cancellable;
+  gulong                    cancelled_id;
+  AsyncSyncDispatcher      *dispatcher;    /* of the task's context */
+  GError                   *error;         /* the result on completion; NULL: success */
+  gssize                    value;         /* the result on success */
+  AsyncSyncWaiterResumeFunc resume;
+  gpointer                  data;
+  GDestroyNotify            data_destroy;
+};
+
+void             async_sync_waiter_queue_init      (AsyncSyncWaiterQueue      *queue,
+                                                    AsyncSyncWaiterCancelFunc  cancel);
+guint            async_sync_waiter_queue_length    (AsyncSyncWaiterQueue      *queue);
+AsyncSyncWaiter *async_sync_waiter_queue_peek      (AsyncSyncWaiterQueue      *queue);
+void             async_sync_waiter_queue_push      (AsyncSyncWaiterQueue      *queue,
+                                                    AsyncSyncWaiter           *waiter);
+AsyncSyncWaiter *async_sync_waiter_queue_pop       (AsyncSyncWaiterQueue      *queue);
+void             async_sync_waiter_queue_remove    (AsyncSyncWaiterQueue      *queue,
+                                                    AsyncSyncWaiter           *waiter);
+
+AsyncSyncWaiter *async_sync_waiter_new             (gpointer                   source_object,
+                                                    GMutex                    *mutex,
+                                                    GCancellable              *cancellable,
+                                                    GAsyncReadyCallback        callback,
+                                                    gpointer                   user_data,
+                                                    gpointer                   source_tag);
+gboolean         async_sync_waiter_fail_if_cancelled (AsyncSyncWaiter         *waiter);
+void             async_sync_waiter_complete        (AsyncSyncWaiter           *waiter);
+void             async_sync_waiter_fail            (AsyncSyncWaiter           *waiter,
+                                                    GError                    *error);
+void             async_sync_waiter_fail_literal    (AsyncSyncWaiter           *waiter,
+                                                    GQuark                     domain,
+                                                    gint                       code,
+                                                    const gchar               *message);
+void             async_sync_waiter_started         (AsyncSyncWaiter           *waiter,
+                                                    gboolean                   queued);
+void             async_sync_waiter_watch_cancellable (AsyncSyncWaiter         *waiter);
+
+GError          *async_sync_cancelled_error_new    (void);
+gssize           async_sync_waiter_propagate       (GAsyncResult              *result,
+                                                    GError                   **error);
+
+G_END_DECLS

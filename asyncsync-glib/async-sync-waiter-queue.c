@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The waiter queue: what every primitive needs to park an `_async` call.
+ *
+ * FIFO with O(1) removal (the list node is embedded in the waiter); the
+ * grant-or-cancel decision is made once, under the owner's mutex, by
+ * whoever takes the waiter out of its queue first; the result then goes
+ * through the dispatcher of the caller's context.
+ *
+ * A waiter is reference counted: the dispatcher holds one reference until
+ * the task has returned, the `_async` caller holds one until its cancellable
+ * is connected.  The last reference disconnects the cancellable, which may
+ * wait for a running handler, so it is never dropped with a mutex held.
+ */
+
+#include "config.h"
+
+#include "async-sync-waiter-queue-private.h"
+
+void
+async_sync_waiter_queue_init (AsyncSyncWaiterQueue      *queue,
+                              AsyncSyncWaiterCancelFunc  cancel)
+{
+  g_queue_init (&queue->waiters);
+  queue->cancel = cancel;
+}
+
+guint
+async_sync_waiter_queue_length (AsyncSyncWaiterQueue *queue)
+{
+  return queue->waiters.length;
+}
+
+AsyncSyncWaiter *
+async_sync_waiter_queue_peek (AsyncSyncWaiterQueue *queue)
+{
+  return queue->waiters.head != NULL ? queue->waiters.head->data : NULL;
+}
+
+void
+async_sync_waiter_queue_push (AsyncSyncWaiterQueue *queue,
+                              AsyncSyncWaiter      *waiter)
+{
+  g_assert (waiter->queue == NULL);
+
+  waiter->queue = queue;
+  g_queue_push_tail_link (&queue->waiters, &waiter->item.link);
+}
+
+void
+async_sync_waiter_queue_remove (AsyncSyncWaiterQueue *queue,
+                                AsyncSyncWaiter      *waiter)
+{
+  g_assert (waiter->queue == queue);
+
+  g_queue_unlink (&queue->waiters, &waiter->item.link);
+  waiter->queue = NULL;
+}
+
+AsyncSyncWaiter *
+async_sync_waiter_queue_pop (AsyncSyncWaiterQueue *queue)
+{
+  AsyncSyncWaiter *waiter = async_sync_waiter_queue_peek (queue);
+
+  if (waiter != NULL)
+    async_sync_waiter_queue_remove (queue, waiter);
+
+  return waiter;
+}
+
+static void
+waiter_unref (AsyncSyncWaiter *waiter)
+{
+  if (!g_atomic_ref_count_dec (&waiter->ref_count))
+    return;
+
+  g_assert (waiter->queue == NULL);
+
+  if (waiter->cancelled_id != 0)
+    g_cancellable_disconnect (waiter->cancellable, waiter->cancelled_id);
+  g_clear_object (&waiter->cancellable);
+  if (waiter->data_destroy != NULL)
+    waiter->data_destroy (waiter->data);
+  g_clear_error (&waiter->error);
+  g_clear_object (&waiter->task);
+  async_sync_dispatcher_unref (waiter->dispatcher);
+  g_free (waiter);
+}
+
+/* Runs on the waiter's context, from the dispatcher: this is where the
+ * user's callback is invoked (GTask calls it from inside g_task_return_*,
+ * since the task was created in an earlier iteration). */
+static void
+waiter_run (AsyncSyncDispatchItem *item)
+{
+  AsyncSyncWaiter *waiter = (AsyncSyncWaiter *) item;
+
+  /* Waiting again: the dispatcher's reference goes to the next completion. */
+  if (waiter->resume != NULL && !waiter->resume (waiter))
+    return;
+
+  if (waiter->error != NULL)
+    g_task_return_error (waiter->task, g_steal_pointer (&waiter->error));
+  else
+    g_task_return_int (waiter->task, waiter->value);
+
+  waiter_unref (waiter);
+}
+
+/*
+ * async_sync_waiter_new:
+ *
+ * Creates the waiter of one `_async` call, with its GTask.  The GTask gets
+ * no cancellable: the primitive alone decides whether the call was
+ * cancelled (success wins once granted), and GTask must not second-guess
+ * that decision.
+ */
+AsyncSyncWaiter *
+async_sync_waiter_new (gpointer             source_object,
+                       GMutex              *mutex,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data,
+                       gpointer             source_tag)
+{
+  AsyncSyncWaiter *waiter = g_new0 (AsyncSyncWaiter, 1);
+
+  waiter->item.link.data = waiter;
+  waiter->item.run = waiter_run;
+  g_atomic_ref_count_init (&waiter->ref_count);
+  g_atomic_ref_count_inc (&waiter->ref_count);  /* the caller's, until started */
+  waiter->mutex = mutex;
+  waiter->weight = 1;
+  waiter->value = TRUE;
+  waiter->task = g_task_new (source_object, NULL, callback, user_data);
+  g_task_set_source_tag (waiter->task, source_tag);
+  /* Read after g_task_new(): never earlier than the task's creation time. */
+  waiter->item.not_before = g_get_monotonic_time ();
+  waiter->dispatcher = async_sync_dispatcher_get_for_context (g_task_get_context (waiter->task));
+  if (cancellable != NULL)
+    waiter->cancellable = g_object_ref (cancellable);
+
+  return waiter;
+}
+
+/*
+ * async_sync_waiter_complete:
+ *
+ * Hands the waiter its result (success with @waiter->value, or
+ * @waiter->error): takes it out of its queue and schedules the callback.
+ * Called with the waiter's mutex held, once.
+ */
+void
+async_sync_waiter_complete (AsyncSyncWaiter *waiter)
+{
+  if (waiter->queue != NULL)
+    async_sync_waiter_queue_remove (waiter->queue, waiter);
+
+  async_sync_dispatcher_push (waiter->dispatcher, &waiter->item);
+}
+
+void
+async_sync_waiter_fail (AsyncSyncWaiter *waiter,
+                        GError          *error)
+{
+  g_clear_error (&waiter->error);
+  waiter->error = error;
+  async_sync_waiter_complete (waiter);
+}
+
+void
+async_sync_waiter_fail_literal (AsyncSyncWaiter *waiter,
+                                GQuark           domain,
+                                gint             code,
+                                const gchar     *message)
+{
+  async_sync_waiter_fail (waiter, g_error_new_literal (domain, code, message));
+}
+
+GError *
+async_sync_cancelled_error_new (void)
+{
+  return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                              "Operation was cancelled");
+}
+
+/*
+ * async_sync_waiter_fail_if_cancelled:
+ *
+ * SPEC 3: a cancellable that is already cancelled fails the call without
+ * queueing and without taking anything.  Returns %TRUE (and consumes the
+ * caller's reference) if so.
+ */
+gboolean
+async_sync_waiter_fail_if_cancelled (AsyncSyncWaiter *waiter)
+{
+  if (!g_cancellable_is_cancelled (waiter->cancellable))
+    return FALSE;
+
+  waiter->error = async_sync_cancelled_error_new ();
+  async_sync_dispatcher_push (waiter->dispatcher, &waiter->item);
+  waiter_unref (waiter);
+
+  return TRUE;
+}
+
+static void
+waiter_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  AsyncSyncWaiter *waiter = user_data;
+
+  g_mutex_lock (waiter->mutex);
+  if (waiter->queue != NULL && !(waiter->flags & ASYNC_SYNC_WAITER_UNCANCELLABLE))
+    {
+      AsyncSyncWaiterQueue *queue = waiter->queue;
+
+      if (queue->cancel != NULL)
+        queue->cancel (queue, waiter);
+      else
+        async_sync_waiter_fail (waiter, async_sync_cancelled_error_new ());
+    }
+  g_mutex_unlock (waiter->mutex);
+}
+
+/*
+ * async_sync_waiter_watch_cancellable:
+ *
+ * Connects the cancellable, unless there is none.  Never call it with the
+ * mutex held: if the cancellable fired meanwhile, the handler runs at once,
+ * in this thread, and takes the mutex.
+ */
+void
+async_sync_waiter_watch_cancellable (AsyncSyncWaiter *waiter)
+{
+  if (waiter->cancellable == NULL || waiter->cancelled_id != 0)
+    return;
+
+  waiter->cancelled_id = g_cancellable_connect (waiter->cancellable,
+                                                G_CALLBACK (waiter_cancelled_cb),
+                                                waiter, NULL);
+}
+
+/*
+ * async_sync_waiter_started:
+ * @queued: whether the call was left in a queue (else it completed at once)
+ *
+ * Ends the `_async` call's part: watches the cancellable of a queued waiter,
+ * then drops the caller's reference.  Called after the mutex was released.
+ */
+void
+async_sync_waiter_started (AsyncSyncWaiter *waiter,
+                           gboolean         queued)
+{
+  if (queued)
+    async_sync_waiter_watch_cancellable (waiter);
+
+  waiter_unref (waiter);
+}
+
+/*
+ * async_sync_waiter_propagate:
+ *
+ * The common part of every `_finish`: the value the waiter completed with,
+ * or -1 and @error.
+ */
+gssize
+async_sync_waiter_propagate (GAsyncResult  *result,
+                             GError       **error)
+{
+  return g_task_propagate_int (G_TASK (result), error);
+}

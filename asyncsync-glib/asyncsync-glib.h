@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#define ASYNC_SYNC_INSIDE
+
+#include "async-sync-version-macros.h"
+#include "async-sync-version.h"
+#include "async-sync-enums.h"
+#include "async-sync-error.h"
+#include "async-sync-lock.h"
+#include "async-sync-event.h"
+#include "async-sync-condition.h"
+#include "async-sync-semaphore.h"
+#include "async-sync-bounded-semaphore.h"
+
+#undef ASYNC_SYNC_INSIDE
