@@ -130,13 +130,12 @@ condition_move_to_lock (AsyncSyncCondition *self,
 }
 
 /* The cancel rule of the condition's queue: the waiter must still get the
- * lock back before it reports the cancellation. */
+ * lock back before it reports the cancellation (or timeout) in
+ * waiter->error. */
 static void
 condition_waiter_cancelled (AsyncSyncWaiterQueue *queue,
                             AsyncSyncWaiter      *waiter)
 {
-  g_clear_error (&waiter->error);
-  waiter->error = async_sync_cancelled_error_new ();
   condition_move_to_lock (condition_from_queue (queue), waiter);
 }
 
@@ -197,9 +196,9 @@ wait_for_resume (AsyncSyncWaiter *waiter)
   /* Checked under the mutex: a cancellation that comes later finds the
    * waiter queued, one that came earlier (after the notification, so
    * ignored then) is honoured here. */
-  if (g_cancellable_is_cancelled (waiter->cancellable))
+  if (async_sync_waiter_is_stopped (waiter))
     {
-      waiter->error = async_sync_cancelled_error_new ();
+      waiter->error = async_sync_cancelled_error_new (waiter->cancellable);
       parked = FALSE;
     }
   else

@@ -13,9 +13,11 @@ typedef struct _AsyncSyncWaiterQueue AsyncSyncWaiterQueue;
 /*
  * AsyncSyncWaiterCancelFunc:
  *
- * A class's rule for a waiter of @queue whose cancellable fired while it
- * was still queued.  Called with the waiter's mutex held.  The default
- * (a %NULL func) removes the waiter and fails it with G_IO_ERROR_CANCELLED.
+ * A class's rule for a waiter of @queue whose cancellable fired, or whose
+ * timeout expired, while it was still queued.  Called with the waiter's
+ * mutex held, @waiter->error already set (G_IO_ERROR_CANCELLED or
+ * G_IO_ERROR_TIMED_OUT).  The default (a %NULL func) removes the waiter and
+ * fails it with that error.
  */
 typedef void (*AsyncSyncWaiterCancelFunc) (AsyncSyncWaiterQueue *queue,
                                            AsyncSyncWaiter      *waiter);
@@ -41,6 +43,8 @@ typedef enum
   /* Ownership is promised (a notified Condition waiter in the lock's
    * queue): a cancellation no longer applies. */
   ASYNC_SYNC_WAITER_UNCANCELLABLE = 1 << 0,
+  /* Free for the owning class's own bookkeeping. */
+  ASYNC_SYNC_WAITER_CLASS_FLAG = 1 << 8,
 } AsyncSyncWaiterFlags;
 
 /*
@@ -60,6 +64,7 @@ struct _AsyncSyncWaiter
   GTask                    *task;
   GCancellable             *cancellable;
   gulong                    cancelled_id;
+  GSource                  *timer;         /* when the cancellable is an AsyncSyncTimeout */
   AsyncSyncDispatcher      *dispatcher;    /* of the task's context */
   GError                   *error;         /* the result on completion; NULL: success */
   gssize                    value;         /* the result on success */
@@ -84,6 +89,7 @@ AsyncSyncWaiter *async_sync_waiter_new             (gpointer                   s
                                                     GAsyncReadyCallback        callback,
                                                     gpointer                   user_data,
                                                     gpointer                   source_tag);
+gboolean         async_sync_waiter_is_stopped      (AsyncSyncWaiter           *waiter);
 gboolean         async_sync_waiter_fail_if_cancelled (AsyncSyncWaiter         *waiter);
 void             async_sync_waiter_complete        (AsyncSyncWaiter           *waiter);
 void             async_sync_waiter_fail            (AsyncSyncWaiter           *waiter,
@@ -96,7 +102,7 @@ void             async_sync_waiter_started         (AsyncSyncWaiter           *w
                                                     gboolean                   queued);
 void             async_sync_waiter_watch_cancellable (AsyncSyncWaiter         *waiter);
 
-GError          *async_sync_cancelled_error_new    (void);
+GError          *async_sync_cancelled_error_new    (GCancellable              *cancellable);
 gssize           async_sync_waiter_propagate       (GAsyncResult              *result,
                                                     GError                   **error);
 

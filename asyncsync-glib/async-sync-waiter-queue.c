@@ -17,6 +17,8 @@
 
 #include "async-sync-waiter-queue-private.h"
 
+#include "async-sync-timeout.h"
+
 void
 async_sync_waiter_queue_init (AsyncSyncWaiterQueue      *queue,
                               AsyncSyncWaiterCancelFunc  cancel)
@@ -68,6 +70,13 @@ async_sync_waiter_queue_pop (AsyncSyncWaiterQueue *queue)
   return waiter;
 }
 
+static AsyncSyncWaiter *
+waiter_ref (AsyncSyncWaiter *waiter)
+{
+  g_atomic_ref_count_inc (&waiter->ref_count);
+  return waiter;
+}
+
 static void
 waiter_unref (AsyncSyncWaiter *waiter)
 {
@@ -75,6 +84,7 @@ waiter_unref (AsyncSyncWaiter *waiter)
     return;
 
   g_assert (waiter->queue == NULL);
+  g_assert (waiter->timer == NULL);
 
   if (waiter->cancelled_id != 0)
     g_cancellable_disconnect (waiter->cancellable, waiter->cancelled_id);
@@ -95,9 +105,17 @@ waiter_run (AsyncSyncDispatchItem *item)
 {
   AsyncSyncWaiter *waiter = (AsyncSyncWaiter *) item;
 
-  /* Waiting again: the dispatcher's reference goes to the next completion. */
+  /* Waiting again: the dispatcher's reference goes to the next completion,
+   * and the deadline, if any, still applies. */
   if (waiter->resume != NULL && !waiter->resume (waiter))
     return;
+
+  /* Same context as the timer's dispatch: no race with its callback. */
+  if (waiter->timer != NULL)
+    {
+      g_source_destroy (waiter->timer);
+      g_clear_pointer (&waiter->timer, g_source_unref);
+    }
 
   if (waiter->error != NULL)
     g_task_return_error (waiter->task, g_steal_pointer (&waiter->error));
@@ -177,50 +195,116 @@ async_sync_waiter_fail_literal (AsyncSyncWaiter *waiter,
   async_sync_waiter_fail (waiter, g_error_new_literal (domain, code, message));
 }
 
+/*
+ * async_sync_cancelled_error_new:
+ *
+ * The error of a call that @cancellable stopped: G_IO_ERROR_TIMED_OUT if
+ * it is an AsyncSyncTimeout whose deadline passed, else
+ * G_IO_ERROR_CANCELLED.
+ */
 GError *
-async_sync_cancelled_error_new (void)
+async_sync_cancelled_error_new (GCancellable *cancellable)
 {
+  if (ASYNC_SYNC_IS_TIMEOUT (cancellable) &&
+      async_sync_timeout_has_expired (ASYNC_SYNC_TIMEOUT (cancellable)))
+    return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                                "Operation timed out");
+
   return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                               "Operation was cancelled");
+}
+
+gboolean
+async_sync_waiter_is_stopped (AsyncSyncWaiter *waiter)
+{
+  return g_cancellable_is_cancelled (waiter->cancellable) ||
+         (ASYNC_SYNC_IS_TIMEOUT (waiter->cancellable) &&
+          async_sync_timeout_has_expired (ASYNC_SYNC_TIMEOUT (waiter->cancellable)));
 }
 
 /*
  * async_sync_waiter_fail_if_cancelled:
  *
- * SPEC 3: a cancellable that is already cancelled fails the call without
- * queueing and without taking anything.  Returns %TRUE (and consumes the
- * caller's reference) if so.
+ * SPEC 3: a cancellable that is already cancelled (or a timeout that has
+ * expired) fails the call without queueing and without taking anything.
+ * Returns %TRUE (and consumes the caller's reference) if so.
  */
 gboolean
 async_sync_waiter_fail_if_cancelled (AsyncSyncWaiter *waiter)
 {
-  if (!g_cancellable_is_cancelled (waiter->cancellable))
+  if (!async_sync_waiter_is_stopped (waiter))
     return FALSE;
 
-  waiter->error = async_sync_cancelled_error_new ();
+  waiter->error = async_sync_cancelled_error_new (waiter->cancellable);
   async_sync_dispatcher_push (waiter->dispatcher, &waiter->item);
   waiter_unref (waiter);
 
   return TRUE;
 }
 
+/* The cancellable fired or the deadline passed: if the waiter is still
+ * queued, the class's cancel rule applies; else the grant came first. */
 static void
-waiter_cancelled_cb (GCancellable *cancellable,
-                     gpointer      user_data)
+waiter_stop (AsyncSyncWaiter *waiter)
 {
-  AsyncSyncWaiter *waiter = user_data;
-
   g_mutex_lock (waiter->mutex);
   if (waiter->queue != NULL && !(waiter->flags & ASYNC_SYNC_WAITER_UNCANCELLABLE))
     {
       AsyncSyncWaiterQueue *queue = waiter->queue;
 
+      g_clear_error (&waiter->error);
+      waiter->error = async_sync_cancelled_error_new (waiter->cancellable);
       if (queue->cancel != NULL)
         queue->cancel (queue, waiter);
       else
-        async_sync_waiter_fail (waiter, async_sync_cancelled_error_new ());
+        async_sync_waiter_complete (waiter);
     }
   g_mutex_unlock (waiter->mutex);
+}
+
+static void
+waiter_cancelled_cb (GCancellable *cancellable,
+                     gpointer      user_data)
+{
+  waiter_stop (user_data);
+}
+
+static gboolean
+waiter_deadline_cb (gpointer user_data)
+{
+  waiter_stop (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Arms the deadline of an AsyncSyncTimeout on the waiter's own context,
+ * which is iterated whenever the waiter can complete (a blocking call's
+ * private context included). */
+static void
+waiter_watch_deadline (AsyncSyncWaiter *waiter)
+{
+  GSource *timer;
+  gint64 remaining;
+
+  if (!ASYNC_SYNC_IS_TIMEOUT (waiter->cancellable))
+    return;
+
+  remaining = async_sync_timeout_get_deadline (ASYNC_SYNC_TIMEOUT (waiter->cancellable)) -
+              g_get_monotonic_time ();
+  timer = g_timeout_source_new ((guint) CLAMP ((remaining + 999) / 1000, 0, G_MAXUINT));
+  g_source_set_static_name (timer, "[asyncsync] waiter deadline");
+  g_source_set_callback (timer, waiter_deadline_cb, waiter_ref (waiter),
+                         (GDestroyNotify) waiter_unref);
+
+  /* Only for a waiter still queued: once completed, waiter_run() may have
+   * run already, and it is what destroys the timer. */
+  g_mutex_lock (waiter->mutex);
+  if (waiter->queue != NULL)
+    {
+      waiter->timer = g_source_ref (timer);
+      g_source_attach (timer, g_task_get_context (waiter->task));
+    }
+  g_mutex_unlock (waiter->mutex);
+  g_source_unref (timer);
 }
 
 /*
@@ -236,6 +320,7 @@ async_sync_waiter_watch_cancellable (AsyncSyncWaiter *waiter)
   if (waiter->cancellable == NULL || waiter->cancelled_id != 0)
     return;
 
+  waiter_watch_deadline (waiter);
   waiter->cancelled_id = g_cancellable_connect (waiter->cancellable,
                                                 G_CALLBACK (waiter_cancelled_cb),
                                                 waiter, NULL);
