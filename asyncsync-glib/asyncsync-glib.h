@@ -12,5 +12,7 @@
 #include "async-sync-condition.h"
 #include "async-sync-semaphore.h"
 #include "async-sync-bounded-semaphore.h"
+#include "async-sync-timeout.h"
+#include "async-sync-barrier.h"
 
 #undef ASYNC_SYNC_INSIDE
