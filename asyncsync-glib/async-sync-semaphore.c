@@ -30,6 +30,14 @@
  * %G_MAXUINT; #AsyncSyncBoundedSemaphore refuses releases above its initial
  * value.
  *
+ * Weighted requests, as tokio's `acquire_many`:
+ * async_sync_semaphore_acquire_many_async() takes several permits at once
+ * and async_sync_semaphore_release_many() gives several back.  The queue
+ * stays strictly FIFO: a large request at its head holds back smaller ones
+ * behind it, even when there would be enough permits for them, so a large
+ * request is never starved.  If that head request is cancelled, those behind
+ * it are served at once if the value allows.
+ *
  * Limiting concurrent downloads to three:
  *
  * |[<!-- language="C" -->
@@ -62,7 +70,7 @@
 typedef struct
 {
   GMutex               mutex;
-  guint                value;      /* invariant: value > 0 => no waiters */
+  guint                value;      /* invariant: the first waiter wants more than value */
   guint                bound;
   AsyncSyncWaiterQueue waiters;
   AsyncSyncNotifier    notifier;
@@ -100,6 +108,54 @@ semaphore_set_value (AsyncSyncSemaphore *self,
 {
   PRIV (self)->value = value;
   async_sync_notifier_changed (&PRIV (self)->notifier);
+}
+
+static AsyncSyncSemaphore *
+semaphore_from_queue (AsyncSyncWaiterQueue *queue)
+{
+  AsyncSyncSemaphorePrivate *priv =
+    (AsyncSyncSemaphorePrivate *) ((guint8 *) queue - G_STRUCT_OFFSET (AsyncSyncSemaphorePrivate, waiters));
+
+  /* Instance-private data sits at a fixed offset from the instance. */
+  return (AsyncSyncSemaphore *) ((guint8 *) priv - AsyncSyncSemaphore_private_offset);
+}
+
+/* Serves the queue from its head while the value covers the first request
+ * (strict FIFO: a large head request holds back smaller ones). */
+static guint
+semaphore_grant_with_mutex (AsyncSyncSemaphorePrivate *priv,
+                            guint                      value)
+{
+  AsyncSyncWaiter *head;
+
+  while ((head = async_sync_waiter_queue_peek (&priv->waiters)) != NULL &&
+         head->weight <= value)
+    {
+      value -= head->weight;
+      async_sync_waiter_complete (head);
+    }
+
+  return value;
+}
+
+static void
+semaphore_update_with_mutex (AsyncSyncSemaphore *self,
+                             guint               value)
+{
+  value = semaphore_grant_with_mutex (PRIV (self), value);
+  if (value != PRIV (self)->value)
+    semaphore_set_value (self, value);
+}
+
+/* The cancel rule: a cancelled head request may unblock those behind it. */
+static void
+semaphore_waiter_cancelled (AsyncSyncWaiterQueue *queue,
+                            AsyncSyncWaiter      *waiter)
+{
+  AsyncSyncSemaphore *self = semaphore_from_queue (queue);
+
+  async_sync_waiter_complete (waiter);
+  semaphore_update_with_mutex (self, PRIV (self)->value);
 }
 
 void
@@ -236,7 +292,7 @@ async_sync_semaphore_init (AsyncSyncSemaphore *self)
 
   g_mutex_init (&priv->mutex);
   priv->bound = G_MAXUINT;
-  async_sync_waiter_queue_init (&priv->waiters, NULL);
+  async_sync_waiter_queue_init (&priv->waiters, semaphore_waiter_cancelled);
 }
 
 /**
@@ -256,6 +312,125 @@ AsyncSyncSemaphore *
 async_sync_semaphore_new (guint value)
 {
   return g_object_new (ASYNC_SYNC_TYPE_SEMAPHORE, "value", value, NULL);
+}
+
+static void
+semaphore_acquire_for (AsyncSyncSemaphore  *self,
+                       guint                n,
+                       gpointer             source_tag,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  AsyncSyncSemaphorePrivate *priv = PRIV (self);
+  AsyncSyncWaiter *waiter;
+  gboolean queued = FALSE;
+
+  waiter = async_sync_waiter_new (self, &priv->mutex, cancellable, callback, user_data,
+                                  source_tag);
+  waiter->weight = n;
+  if (async_sync_waiter_fail_if_cancelled (waiter))
+    return;
+
+  g_mutex_lock (&priv->mutex);
+  if (n == 0)
+    {
+      async_sync_waiter_fail_literal (waiter, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                      "A request must be for at least one permit");
+    }
+  else if (n > priv->bound)
+    {
+      async_sync_waiter_fail (waiter,
+                              g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                           "Cannot acquire %u permits from a semaphore bounded to %u",
+                                           n, priv->bound));
+    }
+  else if (async_sync_waiter_queue_length (&priv->waiters) == 0 && priv->value >= n)
+    {
+      semaphore_set_value (self, priv->value - n);
+      async_sync_waiter_complete (waiter);
+    }
+  else
+    {
+      async_sync_waiter_queue_push (&priv->waiters, waiter);
+      queued = TRUE;
+    }
+  g_mutex_unlock (&priv->mutex);
+
+  async_sync_waiter_started (waiter, queued);
+}
+
+static gboolean
+semaphore_acquire_finish (AsyncSyncSemaphore  *self,
+                          GAsyncResult        *result,
+                          gpointer             source_tag,
+                          GError             **error)
+{
+  g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return async_sync_waiter_propagate (result, error) > 0;
+}
+
+static gboolean
+semaphore_acquire_blocking (AsyncSyncSemaphore  *self,
+                            guint                n,
+                            GCancellable        *cancellable,
+                            GError             **error)
+{
+  AsyncSyncBlockingCall call;
+  g_autoptr(GAsyncResult) result = NULL;
+
+  async_sync_blocking_call_begin (&call);
+  async_sync_semaphore_acquire_many_async (self, n, cancellable,
+                                           async_sync_blocking_call_callback, &call);
+  result = async_sync_blocking_call_end (&call);
+
+  return async_sync_semaphore_acquire_many_finish (self, result, error);
+}
+
+static gboolean
+semaphore_try_acquire (AsyncSyncSemaphore *self,
+                       guint               n)
+{
+  AsyncSyncSemaphorePrivate *priv = PRIV (self);
+  gboolean acquired = FALSE;
+
+  g_mutex_lock (&priv->mutex);
+  if (async_sync_waiter_queue_length (&priv->waiters) == 0 && priv->value >= n)
+    {
+      semaphore_set_value (self, priv->value - n);
+      acquired = TRUE;
+    }
+  g_mutex_unlock (&priv->mutex);
+
+  return acquired;
+}
+
+static gboolean
+semaphore_release (AsyncSyncSemaphore  *self,
+                   guint                n,
+                   GError             **error)
+{
+  AsyncSyncSemaphorePrivate *priv = PRIV (self);
+  guint bound;
+  gboolean released;
+
+  g_mutex_lock (&priv->mutex);
+  bound = priv->bound;
+  released = n <= bound - priv->value;
+  if (released)
+    semaphore_update_with_mutex (self, priv->value + n);
+  g_mutex_unlock (&priv->mutex);
+
+  if (!released)
+    g_set_error (error, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_VALUE,
+                 "Semaphore released too many times (its value may not exceed %u)",
+                 bound);
+
+  return released;
 }
 
 /**
@@ -279,33 +454,11 @@ async_sync_semaphore_acquire_async (AsyncSyncSemaphore  *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  AsyncSyncSemaphorePrivate *priv;
-  AsyncSyncWaiter *waiter;
-  gboolean queued = FALSE;
-
   g_return_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  priv = PRIV (self);
-  waiter = async_sync_waiter_new (self, &priv->mutex, cancellable, callback, user_data,
-                                  async_sync_semaphore_acquire_async);
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  g_mutex_lock (&priv->mutex);
-  if (priv->value > 0)
-    {
-      semaphore_set_value (self, priv->value - 1);
-      async_sync_waiter_complete (waiter);
-    }
-  else
-    {
-      async_sync_waiter_queue_push (&priv->waiters, waiter);
-      queued = TRUE;
-    }
-  g_mutex_unlock (&priv->mutex);
-
-  async_sync_waiter_started (waiter, queued);
+  semaphore_acquire_for (self, 1, async_sync_semaphore_acquire_async,
+                         cancellable, callback, user_data);
 }
 
 /**
@@ -327,12 +480,7 @@ async_sync_semaphore_acquire_finish (AsyncSyncSemaphore  *self,
                                      GAsyncResult        *result,
                                      GError             **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_semaphore_acquire_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate (result, error) > 0;
+  return semaphore_acquire_finish (self, result, async_sync_semaphore_acquire_async, error);
 }
 
 /**
@@ -356,18 +504,11 @@ async_sync_semaphore_acquire (AsyncSyncSemaphore  *self,
                               GCancellable        *cancellable,
                               GError             **error)
 {
-  AsyncSyncBlockingCall call;
-  g_autoptr(GAsyncResult) result = NULL;
-
   g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_semaphore_acquire_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
-
-  return async_sync_semaphore_acquire_finish (self, result, error);
+  return semaphore_acquire_blocking (self, 1, cancellable, error);
 }
 
 /**
@@ -383,21 +524,9 @@ async_sync_semaphore_acquire (AsyncSyncSemaphore  *self,
 gboolean
 async_sync_semaphore_try_acquire (AsyncSyncSemaphore *self)
 {
-  AsyncSyncSemaphorePrivate *priv;
-  gboolean acquired = FALSE;
-
   g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
 
-  priv = PRIV (self);
-  g_mutex_lock (&priv->mutex);
-  if (priv->value > 0)
-    {
-      semaphore_set_value (self, priv->value - 1);
-      acquired = TRUE;
-    }
-  g_mutex_unlock (&priv->mutex);
-
-  return acquired;
+  return semaphore_try_acquire (self, 1);
 }
 
 /**
@@ -422,31 +551,144 @@ gboolean
 async_sync_semaphore_release (AsyncSyncSemaphore  *self,
                               GError             **error)
 {
-  AsyncSyncSemaphorePrivate *priv;
-  AsyncSyncWaiter *next;
-  guint bound;
-  gboolean released = TRUE;
-
   g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  priv = PRIV (self);
-  g_mutex_lock (&priv->mutex);
-  bound = priv->bound;
-  if (priv->value >= bound)
-    released = FALSE;
-  else if ((next = async_sync_waiter_queue_pop (&priv->waiters)) != NULL)
-    async_sync_waiter_complete (next);
-  else
-    semaphore_set_value (self, priv->value + 1);
-  g_mutex_unlock (&priv->mutex);
+  return semaphore_release (self, 1, error);
+}
 
-  if (!released)
-    g_set_error (error, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_VALUE,
-                 "Semaphore released too many times (its value may not exceed %u)",
-                 bound);
+/**
+ * async_sync_semaphore_acquire_many_async:
+ * @self: an #AsyncSyncSemaphore
+ * @n: how many permits to take, at least 1
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @callback: (scope async): a #GAsyncReadyCallback to call when the
+ *   permits were taken or the request failed
+ * @user_data: the data to pass to @callback
+ *
+ * Takes @n permits at once, as tokio's `acquire_many`: when @n are free
+ * and nobody waits, else once every earlier request was served and @n are
+ * free.  While this request is first in the queue, smaller requests behind
+ * it wait too (strict FIFO, so that it is never starved).  Cancellation
+ * follows async_sync_lock_acquire_async(); a cancelled request takes
+ * nothing.
+ *
+ * Requesting 0 permits, or more than the bound of a
+ * #AsyncSyncBoundedSemaphore (which could never be granted), fails with
+ * %G_IO_ERROR_INVALID_ARGUMENT.
+ *
+ * Since: 1.0
+ */
+void
+async_sync_semaphore_acquire_many_async (AsyncSyncSemaphore  *self,
+                                         guint                n,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_return_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  return released;
+  semaphore_acquire_for (self, n, async_sync_semaphore_acquire_many_async,
+                         cancellable, callback, user_data);
+}
+
+/**
+ * async_sync_semaphore_acquire_many_finish:
+ * @self: an #AsyncSyncSemaphore
+ * @result: the #GAsyncResult passed to the callback
+ * @error: return location for a #GError, or %NULL
+ *
+ * Finishes async_sync_semaphore_acquire_many_async().
+ *
+ * Returns: %TRUE if the caller now holds the permits and must release
+ *   them (async_sync_semaphore_release_many()); %FALSE with @error set
+ *   otherwise
+ *
+ * Since: 1.0
+ */
+gboolean
+async_sync_semaphore_acquire_many_finish (AsyncSyncSemaphore  *self,
+                                          GAsyncResult        *result,
+                                          GError             **error)
+{
+  return semaphore_acquire_finish (self, result, async_sync_semaphore_acquire_many_async, error);
+}
+
+/**
+ * async_sync_semaphore_acquire_many:
+ * @self: an #AsyncSyncSemaphore
+ * @n: how many permits to take, at least 1
+ * @cancellable: (nullable): a #GCancellable, or %NULL
+ * @error: return location for a #GError, or %NULL
+ *
+ * The blocking variant of async_sync_semaphore_acquire_many_async(), for
+ * worker threads.
+ *
+ * Returns: %TRUE if the permits were taken; %FALSE with @error set
+ *   otherwise
+ *
+ * Since: 1.0
+ */
+gboolean
+async_sync_semaphore_acquire_many (AsyncSyncSemaphore  *self,
+                                   guint                n,
+                                   GCancellable        *cancellable,
+                                   GError             **error)
+{
+  g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return semaphore_acquire_blocking (self, n, cancellable, error);
+}
+
+/**
+ * async_sync_semaphore_try_acquire_many:
+ * @self: an #AsyncSyncSemaphore
+ * @n: how many permits to take, at least 1
+ *
+ * Takes @n permits if they are free and nobody waits; never jumps the
+ * queue.
+ *
+ * Returns: %TRUE if the caller now holds the @n permits
+ *
+ * Since: 1.0
+ */
+gboolean
+async_sync_semaphore_try_acquire_many (AsyncSyncSemaphore *self,
+                                       guint               n)
+{
+  g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
+  g_return_val_if_fail (n > 0, FALSE);
+
+  return semaphore_try_acquire (self, n);
+}
+
+/**
+ * async_sync_semaphore_release_many:
+ * @self: an #AsyncSyncSemaphore
+ * @n: how many permits to give back
+ * @error: return location for a #GError, or %NULL
+ *
+ * Gives @n permits back, then serves waiting requests from the head of the
+ * queue while the value covers them.  As async_sync_semaphore_release(),
+ * it fails with %ASYNC_SYNC_ERROR_VALUE and changes nothing if the value
+ * would exceed the bound (%G_MAXUINT for a plain semaphore).
+ *
+ * Returns: %TRUE on success; %FALSE with @error set otherwise
+ *
+ * Since: 1.0
+ */
+gboolean
+async_sync_semaphore_release_many (AsyncSyncSemaphore  *self,
+                                   guint                n,
+                                   GError             **error)
+{
+  g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return semaphore_release (self, n, error);
 }
 
 /**
@@ -479,8 +721,9 @@ async_sync_semaphore_get_value (AsyncSyncSemaphore *self)
  * async_sync_semaphore_is_locked:
  * @self: an #AsyncSyncSemaphore
  *
- * Whether an acquisition could not succeed at once: no permit is free (or
- * others wait, which implies it).
+ * Whether an acquisition of one permit could not succeed at once: no
+ * permit is free, or others wait (a weighted request at the head of the
+ * queue can wait while some permits are free).
  *
  * Returns: %TRUE if an acquisition would wait
  *
@@ -489,9 +732,17 @@ async_sync_semaphore_get_value (AsyncSyncSemaphore *self)
 gboolean
 async_sync_semaphore_is_locked (AsyncSyncSemaphore *self)
 {
+  AsyncSyncSemaphorePrivate *priv;
+  gboolean locked;
+
   g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
 
-  return async_sync_semaphore_get_value (self) == 0;
+  priv = PRIV (self);
+  g_mutex_lock (&priv->mutex);
+  locked = priv->value == 0 || async_sync_waiter_queue_length (&priv->waiters) > 0;
+  g_mutex_unlock (&priv->mutex);
+
+  return locked;
 }
 
 /**

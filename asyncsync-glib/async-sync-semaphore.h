@@ -54,6 +54,28 @@ ASYNC_SYNC_AVAILABLE_IN_1_0
 gboolean            async_sync_semaphore_release        (AsyncSyncSemaphore   *self,
                                                          GError              **error);
 ASYNC_SYNC_AVAILABLE_IN_1_0
+void                async_sync_semaphore_acquire_many_async  (AsyncSyncSemaphore   *self,
+                                                              guint                 n,
+                                                              GCancellable         *cancellable,
+                                                              GAsyncReadyCallback   callback,
+                                                              gpointer              user_data);
+ASYNC_SYNC_AVAILABLE_IN_1_0
+gboolean            async_sync_semaphore_acquire_many_finish (AsyncSyncSemaphore   *self,
+                                                              GAsyncResult         *result,
+                                                              GError              **error);
+ASYNC_SYNC_AVAILABLE_IN_1_0
+gboolean            async_sync_semaphore_acquire_many        (AsyncSyncSemaphore   *self,
+                                                              guint                 n,
+                                                              GCancellable         *cancellable,
+                                                              GError              **error);
+ASYNC_SYNC_AVAILABLE_IN_1_0
+gboolean            async_sync_semaphore_try_acquire_many    (AsyncSyncSemaphore   *self,
+                                                              guint                 n);
+ASYNC_SYNC_AVAILABLE_IN_1_0
+gboolean            async_sync_semaphore_release_many        (AsyncSyncSemaphore   *self,
+                                                              guint                 n,
+                                                              GError              **error);
+ASYNC_SYNC_AVAILABLE_IN_1_0
 guint               async_sync_semaphore_get_value      (AsyncSyncSemaphore   *self);
 ASYNC_SYNC_AVAILABLE_IN_1_0
 gboolean            async_sync_semaphore_is_locked      (AsyncSyncSemaphore   *self);
