@@ -14,5 +14,6 @@
 #include "async-sync-bounded-semaphore.h"
 #include "async-sync-timeout.h"
 #include "async-sync-barrier.h"
+#include "async-sync-rw-lock.h"
 
 #undef ASYNC_SYNC_INSIDE
