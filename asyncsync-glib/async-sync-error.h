@@ -32,6 +32,9 @@ G_BEGIN_DECLS
  *   `ValueError`)
  * @ASYNC_SYNC_ERROR_BROKEN_BARRIER: a barrier was aborted or reset while
  *   waiting (asyncio raises `BrokenBarrierError`)
+ * @ASYNC_SYNC_ERROR_SHUT_DOWN: a put to an #AsyncSyncQueue that was shut
+ *   down, or a get from one that is shut down and empty (asyncio raises
+ *   `QueueShutDown`)
  *
  * Error codes of the %ASYNC_SYNC_ERROR domain.
  *
@@ -42,6 +45,7 @@ typedef enum
   ASYNC_SYNC_ERROR_NOT_LOCKED,
   ASYNC_SYNC_ERROR_VALUE,
   ASYNC_SYNC_ERROR_BROKEN_BARRIER,
+  ASYNC_SYNC_ERROR_SHUT_DOWN,
 } AsyncSyncError;
 
 ASYNC_SYNC_AVAILABLE_IN_1_0

@@ -68,6 +68,7 @@ struct _AsyncSyncWaiter
   AsyncSyncDispatcher      *dispatcher;    /* of the task's context */
   GError                   *error;         /* the result on completion; NULL: success */
   gssize                    value;         /* the result on success */
+  GObject                  *object;        /* an item carried: returned as the result if set */
   AsyncSyncWaiterResumeFunc resume;
   gpointer                  data;
   GDestroyNotify            data_destroy;

@@ -92,6 +92,7 @@ waiter_unref (AsyncSyncWaiter *waiter)
   if (waiter->data_destroy != NULL)
     waiter->data_destroy (waiter->data);
   g_clear_error (&waiter->error);
+  g_clear_object (&waiter->object);
   g_clear_object (&waiter->task);
   async_sync_dispatcher_unref (waiter->dispatcher);
   g_free (waiter);
@@ -119,6 +120,8 @@ waiter_run (AsyncSyncDispatchItem *item)
 
   if (waiter->error != NULL)
     g_task_return_error (waiter->task, g_steal_pointer (&waiter->error));
+  else if (waiter->object != NULL)
+    g_task_return_pointer (waiter->task, g_steal_pointer (&waiter->object), g_object_unref);
   else
     g_task_return_int (waiter->task, waiter->value);
 

@@ -15,5 +15,6 @@
 #include "async-sync-timeout.h"
 #include "async-sync-barrier.h"
 #include "async-sync-rw-lock.h"
+#include "async-sync-queue.h"
 
 #undef ASYNC_SYNC_INSIDE
