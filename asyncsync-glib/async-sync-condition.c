@@ -147,14 +147,18 @@ not_locked_error_new (void)
 }
 
 /* Releases the lock and parks @waiter until notified; with the mutex held.
- * Returns FALSE (and fails the waiter) if the lock is not held. */
+ * Returns FALSE, with the NOT_LOCKED error recorded in the waiter, if the
+ * lock is not held. */
 static gboolean
 condition_park_with_mutex (AsyncSyncCondition *self,
                            AsyncSyncWaiter    *waiter)
 {
   if (!async_sync_lock_is_locked_with_mutex (self->lock))
     {
-      async_sync_waiter_fail (waiter, not_locked_error_new ());
+      /* Recorded, not completed: wait_for_resume() calls this from the
+       * waiter's own dispatch, which returns the task itself. */
+      g_clear_error (&waiter->error);
+      waiter->error = not_locked_error_new ();
       return FALSE;
     }
 
@@ -174,6 +178,8 @@ condition_park (AsyncSyncCondition *self,
 
   g_mutex_lock (mutex);
   queued = condition_park_with_mutex (self, waiter);
+  if (!queued)
+    async_sync_waiter_complete (waiter);
   g_mutex_unlock (mutex);
 
   async_sync_waiter_started (waiter, queued);
@@ -207,7 +213,8 @@ wait_for_resume (AsyncSyncWaiter *waiter)
     }
   g_mutex_unlock (mutex);
 
-  /* NOT_LOCKED cannot happen here: the lock was just handed to us. */
+  /* NOT_LOCKED only if someone released the lock that was handed to us
+   * before our callback ran: then the task returns that error. */
   return !parked;
 }
 
