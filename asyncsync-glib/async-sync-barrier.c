@@ -67,6 +67,14 @@ typedef enum
 /* A waiter that joined the cycle and leaves it when completed. */
 #define WAITER_IN_CYCLE ASYNC_SYNC_WAITER_CLASS_FLAG
 
+/**
+ * AsyncSyncBarrier:
+ *
+ * An asyncio-style barrier.  The structure is opaque: use the functions
+ * below; any thread may call them.
+ *
+ * Since: 1.0
+ */
 struct _AsyncSyncBarrier
 {
   GObject              parent_instance;

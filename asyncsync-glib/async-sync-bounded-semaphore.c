@@ -28,6 +28,15 @@
  * ]|
  */
 
+/**
+ * AsyncSyncBoundedSemaphore:
+ *
+ * An asyncio-style bounded semaphore, an #AsyncSyncSemaphore.  The
+ * structure is opaque: use the #AsyncSyncSemaphore functions on it, and
+ * the functions below.
+ *
+ * Since: 1.0
+ */
 struct _AsyncSyncBoundedSemaphore
 {
   AsyncSyncSemaphore parent_instance;

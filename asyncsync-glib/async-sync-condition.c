@@ -32,8 +32,11 @@
  * Language bindings: the method async_sync_condition_notify() hides
  * GObject's own `notify()` in Python, JavaScript and Vala; `notify::`
  * signals work as usual.  To reach GObject's method, call it through the
- * parent class: `GObject.Object.notify(cond, "lock")` in Python and GJS,
- * `((GLib.Object) cond).notify_property ("lock")` in Vala.
+ * parent class: `GObject.Object.notify(cond, "lock")` in Python,
+ * `GObject.Object.prototype.notify.call(cond, 'lock')` in GJS,
+ * `((GLib.Object) cond).notify_property ("lock")` in Vala.  C is not
+ * affected: g_object_notify() and async_sync_condition_notify() have
+ * different names.
  *
  * A producer/consumer pair, the consumer waiting until an item is there:
  *
@@ -73,6 +76,14 @@
  * ]|
  */
 
+/**
+ * AsyncSyncCondition:
+ *
+ * An asyncio-style condition variable.  The structure is opaque: use
+ * the functions below; any thread may call them.
+ *
+ * Since: 1.0
+ */
 struct _AsyncSyncCondition
 {
   GObject              parent_instance;
@@ -543,9 +554,11 @@ async_sync_condition_wait_async (AsyncSyncCondition  *self,
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for a #GError, or %NULL
  *
- * Finishes async_sync_condition_wait_async().  Except after
- * %ASYNC_SYNC_ERROR_NOT_LOCKED, the caller holds the lock again and must
- * release it.
+ * Finishes async_sync_condition_wait_async().  If the caller held the lock when
+ * it started the wait, as it must, it holds it again now, whatever the
+ * result, and must release it.  A wait started without the lock failed
+ * with %ASYNC_SYNC_ERROR_NOT_LOCKED (or %G_IO_ERROR_CANCELLED, if its
+ * cancellable was already cancelled) and left the lock alone.
  *
  * Returns: %TRUE if the waiter was notified; %FALSE with @error set to
  *   %G_IO_ERROR_CANCELLED or %ASYNC_SYNC_ERROR_NOT_LOCKED otherwise
@@ -618,8 +631,10 @@ async_sync_condition_wait (AsyncSyncCondition  *self,
  * Between checks the lock is released, as in
  * async_sync_condition_wait_async(), whose rules apply.
  *
- * @predicate_destroy is called once the wait is over, on the caller's
- * main context.
+ * @predicate_destroy is called once the wait is over, after @callback
+ * returned, on the caller's main context.  (If the calling thread does not
+ * run that context itself, it may instead run in the calling thread, as
+ * this call returns.)
  *
  * Since: 1.0
  */
@@ -685,9 +700,11 @@ async_sync_condition_wait_for_async (AsyncSyncCondition  *self,
  * @result: the #GAsyncResult passed to the callback
  * @error: return location for a #GError, or %NULL
  *
- * Finishes async_sync_condition_wait_for_async().  Except after
- * %ASYNC_SYNC_ERROR_NOT_LOCKED, the caller holds the lock again and must
- * release it.
+ * Finishes async_sync_condition_wait_for_async().  If the caller held the lock when
+ * it started the wait, as it must, it holds it again now, whatever the
+ * result, and must release it.  A wait started without the lock failed
+ * with %ASYNC_SYNC_ERROR_NOT_LOCKED (or %G_IO_ERROR_CANCELLED, if its
+ * cancellable was already cancelled) and left the lock alone.
  *
  * Returns: %TRUE if the predicate returned %TRUE; %FALSE with @error set
  *   to %G_IO_ERROR_CANCELLED or %ASYNC_SYNC_ERROR_NOT_LOCKED otherwise

@@ -15,6 +15,22 @@
  * a `GLib.Error` whose `domain` is `"async-sync-error-quark"` and whose
  * `code` is an #AsyncSyncError value; in GJS a `GLib.Error` for which
  * `e.matches(AsyncSync.Error, AsyncSync.Error.NOT_LOCKED)` is true.
+ *
+ * Cancellation is not in this domain: a cancelled operation fails with
+ * %G_IO_ERROR_CANCELLED, and one whose #AsyncSyncTimeout expired with
+ * %G_IO_ERROR_TIMED_OUT, so that code handling GIO's cancellation needs
+ * nothing new.
+ *
+ * |[<!-- language="C" -->
+ * g_autoptr(GError) error = NULL;
+ *
+ * if (!async_sync_lock_release (lock, &error))
+ *   {
+ *     // a bug: asyncio would raise RuntimeError here
+ *     g_assert (g_error_matches (error, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_NOT_LOCKED));
+ *     g_critical ("released a lock twice: %s", error->message);
+ *   }
+ * ]|
  */
 
 /**

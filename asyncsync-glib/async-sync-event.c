@@ -53,6 +53,14 @@
  * ]|
  */
 
+/**
+ * AsyncSyncEvent:
+ *
+ * An asyncio-style event flag.  The structure is opaque: use the
+ * functions below; any thread may call them.
+ *
+ * Since: 1.0
+ */
 struct _AsyncSyncEvent
 {
   GObject              parent_instance;

@@ -61,6 +61,14 @@
  * ]|
  */
 
+/**
+ * AsyncSyncLock:
+ *
+ * An asyncio-style mutual-exclusion lock.  The structure is opaque: use
+ * the functions below; any thread may call them.
+ *
+ * Since: 1.0
+ */
 struct _AsyncSyncLock
 {
   GObject              parent_instance;

@@ -64,6 +64,14 @@
  * ]|
  */
 
+/**
+ * AsyncSyncQueue:
+ *
+ * An asyncio-style queue of #GObject items.  The structure is opaque:
+ * use the functions below; any thread may call them.
+ *
+ * Since: 1.0
+ */
 struct _AsyncSyncQueue
 {
   GObject              parent_instance;
@@ -462,7 +470,8 @@ async_sync_queue_put_finish (AsyncSyncQueue  *self,
  * @error: return location for a #GError, or %NULL
  *
  * The blocking variant of async_sync_queue_put_async(), for worker
- * threads.
+ * threads.  Calling it on the thread that runs the main context of the
+ * consumers deadlocks when the queue is full.
  *
  * Returns: %TRUE if the item is in the queue; %FALSE with @error set
  *   otherwise
@@ -496,7 +505,7 @@ async_sync_queue_put (AsyncSyncQueue  *self,
  * @item: (type GObject): the item, an instance of #AsyncSyncQueue:item-type
  * @error: return location for a #GError, or %NULL
  *
- * Puts @item if that is possible at once, as asyncio's `put_nowait()`:
+ * Puts @item if that is possible at once, as asyncio's `Queue.put_nowait()`:
  * there is room and no put is waiting.
  *
  * Returns: %TRUE if the item is in the queue; %FALSE with
@@ -624,7 +633,8 @@ async_sync_queue_get_finish (AsyncSyncQueue  *self,
  * @error: return location for a #GError, or %NULL
  *
  * The blocking variant of async_sync_queue_get_async(), for worker
- * threads.
+ * threads.  Calling it on the thread that runs the main context of the
+ * producers deadlocks when the queue is empty.
  *
  * Returns: (transfer full) (type GObject) (nullable): the item, or %NULL
  *   with @error set
@@ -655,7 +665,7 @@ async_sync_queue_get (AsyncSyncQueue  *self,
  * @self: an #AsyncSyncQueue
  * @error: return location for a #GError, or %NULL
  *
- * Takes the first item if there is one, as asyncio's `get_nowait()`.
+ * Takes the first item if there is one, as asyncio's `Queue.get_nowait()`.
  *
  * Returns: (transfer full) (type GObject) (nullable): the item; %NULL with
  *   %G_IO_ERROR_WOULD_BLOCK if the queue is empty (asyncio's
@@ -730,7 +740,9 @@ async_sync_queue_task_done (AsyncSyncQueue  *self,
  *
  * Waits until every item put has been matched by
  * async_sync_queue_task_done().  Completes on the next iteration if that
- * is already the case.
+ * is already the case.  @callback runs on the thread-default main context
+ * of the calling thread, from a later iteration, never from inside this
+ * call.
  *
  * Since: 1.0
  */
@@ -798,7 +810,8 @@ async_sync_queue_join_finish (AsyncSyncQueue  *self,
  * @error: return location for a #GError, or %NULL
  *
  * The blocking variant of async_sync_queue_join_async(), for worker
- * threads.
+ * threads.  Calling it on the thread that runs the main context of the
+ * consumers deadlocks.
  *
  * Returns: %TRUE once all work was done; %FALSE with @error set otherwise
  *

@@ -45,6 +45,14 @@
 /* A queued request for the write side. */
 #define WAITER_WRITER ASYNC_SYNC_WAITER_CLASS_FLAG
 
+/**
+ * AsyncSyncRWLock:
+ *
+ * A read-write lock for async code.  The structure is opaque: use the
+ * functions below; any thread may call them.
+ *
+ * Since: 1.0
+ */
 struct _AsyncSyncRWLock
 {
   GObject              parent_instance;
@@ -400,7 +408,8 @@ async_sync_rw_lock_read_acquire_finish (AsyncSyncRWLock  *self,
  * @error: return location for a #GError, or %NULL
  *
  * The blocking variant of async_sync_rw_lock_read_acquire_async(), for
- * worker threads.
+ * worker threads.  Calling it on the thread that runs the main context
+ * where the writer will release the lock deadlocks.
  *
  * Returns: %TRUE if the read lock was acquired; %FALSE with @error set
  *   otherwise
@@ -478,7 +487,9 @@ async_sync_rw_lock_read_release (AsyncSyncRWLock  *self,
  *
  * Acquires the lock for writing: at once if nobody holds it and nobody
  * waits, else when every earlier request was served and the lock is free.
- * Readers that ask after this request wait behind it.
+ * Readers that ask after this request wait behind it.  @callback runs on
+ * the thread-default main context of the calling thread, from a later
+ * iteration, never from inside this call.
  *
  * Since: 1.0
  */
@@ -523,7 +534,8 @@ async_sync_rw_lock_write_acquire_finish (AsyncSyncRWLock  *self,
  * @error: return location for a #GError, or %NULL
  *
  * The blocking variant of async_sync_rw_lock_write_acquire_async(), for
- * worker threads.
+ * worker threads.  Calling it on the thread that runs the main context
+ * where the holders will release the lock deadlocks.
  *
  * Returns: %TRUE if the write lock was acquired; %FALSE with @error set
  *   otherwise

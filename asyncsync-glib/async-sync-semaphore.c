@@ -67,6 +67,14 @@
  * ]|
  */
 
+/**
+ * AsyncSyncSemaphore:
+ *
+ * An asyncio-style counting semaphore.  The structure is opaque: use
+ * the functions below; any thread may call them.
+ *
+ * Since: 1.0
+ */
 typedef struct
 {
   GMutex               mutex;
@@ -536,7 +544,10 @@ async_sync_semaphore_try_acquire (AsyncSyncSemaphore *self)
  *
  * Gives a permit back.  If requests are waiting, the first of them gets
  * the permit before this returns (the value stays 0) and its callback is
- * scheduled on its own main context; none runs inside this call.
+ * scheduled on its own main context; none runs inside this call.  (A
+ * weighted request from async_sync_semaphore_acquire_many_async() at the
+ * head of the queue is served only once the value covers all it asked
+ * for; until then the permit adds to the value.)
  *
  * A plain semaphore accepts any number of releases, as asyncio's does, up
  * to a value of %G_MAXUINT.  A #AsyncSyncBoundedSemaphore refuses one that
@@ -571,7 +582,8 @@ async_sync_semaphore_release (AsyncSyncSemaphore  *self,
  * free.  While this request is first in the queue, smaller requests behind
  * it wait too (strict FIFO, so that it is never starved).  Cancellation
  * follows async_sync_lock_acquire_async(); a cancelled request takes
- * nothing.
+ * nothing.  @callback runs on the thread-default main context of the
+ * calling thread, from a later iteration, never from inside this call.
  *
  * Requesting 0 permits, or more than the bound of a
  * #AsyncSyncBoundedSemaphore (which could never be granted), fails with

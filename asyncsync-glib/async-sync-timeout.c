@@ -52,6 +52,14 @@
  * from GJS: `await lock.acquire_async(AsyncSync.Timeout.new(500))`.
  */
 
+/**
+ * AsyncSyncTimeout:
+ *
+ * A #GCancellable with a deadline.  The structure is opaque: use the
+ * functions below, and the #GCancellable ones.
+ *
+ * Since: 1.0
+ */
 struct _AsyncSyncTimeout
 {
   GCancellable parent_instance;
