@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The error domain as Python sees it, and bad input from Python: every
+mistake is a Python exception, never a crash or a silent wrap-around."""
+
+from asyncsync_testcase import (AsyncSync, ContextTestCase, Gio, GLib,
+                                GObject, main)
+
+
+class ErrorDomainTests(ContextTestCase):
+    def test_error_quark_and_enum(self):
+        quark = AsyncSync.error_quark()
+        self.assertEqual(quark, AsyncSync.Error.quark())
+        self.assertEqual(quark, GLib.quark_from_string("async-sync-error-quark"))
+        self.assertTrue(issubclass(AsyncSync.Error, GObject.GEnum))
+        self.assertEqual(int(AsyncSync.Error.NOT_LOCKED), 0)
+        self.assertEqual(int(AsyncSync.Error.VALUE), 1)
+        self.assertEqual(int(AsyncSync.Error.BROKEN_BARRIER), 2)
+        self.assertEqual(AsyncSync.Error.VALUE.value_nick, "value")
+
+    def test_version_constants(self):
+        self.assertEqual(AsyncSync.MAJOR_VERSION, 1)
+        self.assertIsInstance(AsyncSync.MINOR_VERSION, int)
+        self.assertIsInstance(AsyncSync.MICRO_VERSION, int)
+
+    def test_errors_are_glib_errors_with_domain_and_code(self):
+        lock = AsyncSync.Lock()
+        try:
+            lock.release()
+        except GLib.Error as e:
+            self.assertTrue(e.matches(AsyncSync.error_quark(), AsyncSync.Error.NOT_LOCKED))
+            self.assertFalse(e.matches(AsyncSync.error_quark(), AsyncSync.Error.VALUE))
+            self.assertFalse(e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED))
+            self.assertEqual((e.domain, e.code), ("async-sync-error-quark", 0))
+            self.assertEqual(AsyncSync.Error(e.code), AsyncSync.Error.NOT_LOCKED)
+        else:
+            self.fail("release of a free lock did not raise")
+
+        sem = AsyncSync.BoundedSemaphore.new(1)
+        with self.assertRaises(GLib.Error) as caught:
+            sem.release()
+        self.assertEqual(AsyncSync.Error(caught.exception.code), AsyncSync.Error.VALUE)
+
+    def test_error_built_from_python_matches(self):
+        e = GLib.Error.new_literal(AsyncSync.error_quark(), "made here",
+                                   AsyncSync.Error.VALUE)
+        self.assertTrue(e.matches(AsyncSync.error_quark(), AsyncSync.Error.VALUE))
+
+
+class BadInputTests(ContextTestCase):
+    def test_negative_or_huge_semaphore_value(self):
+        with self.assertRaises(OverflowError):
+            AsyncSync.Semaphore.new(-1)
+        with self.assertRaises(OverflowError):
+            AsyncSync.Semaphore.new(2**32)
+        with self.assertRaises(OverflowError):
+            AsyncSync.BoundedSemaphore.new(-5)
+        with self.assertRaises(TypeError):
+            AsyncSync.Semaphore(value=-1)
+        with self.assertRaises(TypeError):
+            AsyncSync.BoundedSemaphore(value=-1)
+        sem = AsyncSync.Semaphore.new(1)
+        with self.assertRaises(OverflowError):
+            sem.acquire_many_async(-1, None, None)
+        with self.assertRaises(OverflowError):
+            sem.release_many(-1)
+        with self.assertRaises(OverflowError):
+            AsyncSync.Condition().notify(-1)
+        self.assertEqual(sem.get_value(), 1)
+
+    def test_wrong_types(self):
+        lock = AsyncSync.Lock()
+        with self.assertRaises(TypeError):
+            AsyncSync.Semaphore.new("three")
+        with self.assertRaises(TypeError):
+            AsyncSync.Semaphore(value="three")
+        with self.assertRaises(TypeError):
+            lock.acquire_async("not a cancellable", lambda *a: None)
+        with self.assertRaises(TypeError):
+            lock.acquire_async(None, "not callable")
+        with self.assertRaises(TypeError):
+            lock.acquire(42)
+        with self.assertRaises(TypeError):
+            AsyncSync.Condition.new(AsyncSync.Event())
+        with self.assertRaises(TypeError):
+            AsyncSync.Condition(lock=AsyncSync.Event())
+        with self.assertRaises(TypeError):
+            AsyncSync.Lock.release(AsyncSync.Event())
+        with self.assertRaises(TypeError):
+            AsyncSync.Condition().wait_for_async(42, cancellable=None,
+                                                 callback=lambda *a: None)
+        self.assertFalse(lock.is_locked())  # nothing happened
+
+    def test_read_only_and_construct_only_properties(self):
+        with self.assertRaises(TypeError):
+            AsyncSync.Lock().props.locked = True
+        with self.assertRaises(TypeError):
+            AsyncSync.Event().props.is_set = True
+        # Construct-only: GObject refuses with a warning and changes nothing.
+        sem = AsyncSync.Semaphore.new(1)
+        with self.assertWarns(Warning):
+            sem.props.value = 5
+        self.assertEqual(sem.get_value(), 1)
+        cond = AsyncSync.Condition()
+        lock = cond.get_lock()
+        with self.assertWarns(Warning):
+            cond.props.lock = AsyncSync.Lock()
+        self.assertIs(cond.get_lock(), lock)
+
+    def test_finish_without_an_async_result_raises(self):
+        with self.assertRaises(TypeError):
+            AsyncSync.Lock().acquire_finish("not a result")
+
+
+if __name__ == "__main__":
+    main()
