@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The test harness shared by the C tests: a private main context per test,
+ * and a recorder for `_async` operations that checks, in every callback,
+ * the rules every primitive must keep (never inside an API call, never
+ * nested, on the caller's thread and context) and logs completion order.
+ */
+
+#include <asyncsync-glib/asyncsync-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _TestRun TestRun;
+typedef struct _TestOp  TestOp;
+
+/* A `_finish` function seen through GObject, so that one callback serves
+ * every class. */
+typedef gboolean (*TestFinishFunc) (GObject       *source,
+                                    GAsyncResult  *result,
+                                    GError       **error);
+
+/* What an operation does in its callback, after `_finish`. */
+typedef void (*TestOpFunc) (TestOp  *op,
+                            GObject *source);
+
+/*
+ * TestRun:
+ * @context: the test's own main context, thread-default while the run lives
+ * @order: ids of the completed operations, in completion order
+ * @n_done: how many operations completed
+ * @in_api: set by the test around an API call that must not run any
+ *   callback; every callback asserts it is %FALSE
+ * @depth: callbacks currently running (nested if > 1)
+ * @max_depth: the deepest nesting seen
+ * @n_iterations: iterations done through test_run_until*()
+ */
+struct _TestRun
+{
+  GMainContext *context;
+  GArray       *order;
+  guint         n_done;
+  gboolean      in_api;
+  guint         depth;
+  guint         max_depth;
+  guint         n_iterations;
+  TestOp       *ops;
+  guint         n_ops;
+};
+
+/*
+ * TestOp:
+ * One `_async` call.  test_op_callback() is its GAsyncReadyCallback.
+ */
+struct _TestOp
+{
+  TestRun       *run;
+  guint          id;
+  TestFinishFunc finish;
+  TestOpFunc     then;
+  gpointer       data;
+  GCancellable  *cancellable;
+  GThread       *thread;      /* the caller's: where the callback must run */
+  GMainContext  *context;     /* the caller's thread-default context */
+  gboolean       started;
+  gboolean       done;
+  gboolean       ok;
+  GError        *error;
+  gboolean       locked_in_callback;  /* filled in by some TestOpFuncs */
+};
+
+TestRun  *test_run_new               (guint           n_ops,
+                                      TestFinishFunc  finish);
+void      test_run_free              (TestRun        *run);
+TestOp   *test_run_op                (TestRun        *run,
+                                      guint           id);
+void      test_run_until_done        (TestRun        *run,
+                                      TestOp         *op);
+void      test_run_until_n_done      (TestRun        *run,
+                                      guint           n_done);
+void      test_run_until_flag        (TestRun        *run,
+                                      const gboolean *flag);
+void      test_run_drain             (TestRun        *run);
+void      test_run_in_source         (TestRun        *run,
+                                      GSourceFunc     func,
+                                      gpointer        data);
+void      test_run_assert_order      (TestRun        *run,
+                                      guint           n,
+                                      ...);
+void      test_run_assert_order_range (TestRun       *run,
+                                      guint           first,
+                                      guint           last);
+
+GCancellable *test_op_cancellable    (TestOp         *op);
+gpointer  test_op_start              (TestOp         *op);
+void      test_op_callback           (GObject        *source,
+                                      GAsyncResult   *result,
+                                      gpointer        user_data);
+void      test_op_assert_ok          (TestOp         *op);
+void      test_op_assert_error       (TestOp         *op,
+                                      GQuark          domain,
+                                      gint            code);
+
+void      test_run_unref_and_assert_finalized (TestRun *run,
+                                      gpointer        object);
+
+void      test_drain_context         (GMainContext   *context);
+void      test_trap_criticals_nonfatal (void);
+
+void      test_run_until_timeout_passed (TestRun     *run,
+                                      AsyncSyncTimeout *timeout);
+
+G_END_DECLS

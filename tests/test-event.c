@@ -1,0 +1,762 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include "async-sync-test-harness.h"
+
+#define N_WAKE   100000
+#define N_CANCEL 10000
+
+static gboolean
+event_wait_finish (GObject       *source,
+                   GAsyncResult  *result,
+                   GError       **error)
+{
+  return async_sync_event_wait_finish (ASYNC_SYNC_EVENT (source), result, error);
+}
+
+static void
+start_wait (AsyncSyncEvent *event,
+            TestOp         *op)
+{
+  async_sync_event_wait_async (event, op->cancellable, test_op_callback, test_op_start (op));
+}
+
+static gboolean
+set_in_source (gpointer data)
+{
+  async_sync_event_set (data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+clear_in_source (gpointer data)
+{
+  async_sync_event_clear (data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+cancel_in_source (gpointer data)
+{
+  g_cancellable_cancel (data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_event_properties (void)
+{
+  TestRun *run = test_run_new (0, event_wait_finish);
+  AsyncSyncEvent *event = async_sync_event_new ();
+  GParamSpec *pspec;
+  gboolean is_set = TRUE;
+
+  g_test_summary ("A new event is not set; set/clear/is_set and the "
+                  "read-only `is-set` property agree.");
+
+  g_assert_true (ASYNC_SYNC_IS_EVENT (event));
+  g_assert_false (async_sync_event_is_set (event));
+  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, 0);
+  g_object_get (event, "is-set", &is_set, NULL);
+  g_assert_false (is_set);
+
+  async_sync_event_set (event);
+  g_assert_true (async_sync_event_is_set (event));
+  g_object_get (event, "is-set", &is_set, NULL);
+  g_assert_true (is_set);
+  async_sync_event_set (event);
+  g_assert_true (async_sync_event_is_set (event));
+
+  async_sync_event_clear (event);
+  g_assert_false (async_sync_event_is_set (event));
+  g_object_get (event, "is-set", &is_set, NULL);
+  g_assert_false (is_set);
+  async_sync_event_clear (event);
+  g_assert_false (async_sync_event_is_set (event));
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (event), "is-set");
+  g_assert_nonnull (pspec);
+  g_assert_true (G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_BOOLEAN);
+  g_assert_true ((pspec->flags & G_PARAM_READABLE) != 0);
+  g_assert_true ((pspec->flags & G_PARAM_WRITABLE) == 0);
+
+  test_run_unref_and_assert_finalized (run, event);
+  test_run_free (run);
+}
+
+static void
+test_event_wait_already_set (void)
+{
+  TestRun *run = test_run_new (1, event_wait_finish);
+  AsyncSyncEvent *event = async_sync_event_new ();
+  TestOp *op = test_run_op (run, 0);
+  guint i;
+
+  g_test_summary ("Waiting on an event that is set completes on the next "
+                  "iterations, without a further set(), never inside the call.");
+
+  async_sync_event_set (event);
+  run->in_api = TRUE;
+  start_wait (event, op);
+  run->in_api = FALSE;
+  g_assert_false (op->done);
+  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, 0);
+
+  /* Non-blocking: nothing but the completion can make progress here.  The
+   * item may wait one more iteration if the clock has not moved since the
+   * call (the dispatcher never runs it in the iteration it was made in). */
+  for (i = 0; i < 3 && !op->done; i++)
+    g_main_context_iteration (run->context, FALSE);
+  test_op_assert_ok (op);
+
+  test_run_unref_and_assert_finalized (run, event);
+  test_run_free (run);
+}
+
+static void
+test_event_set_wakes_all_fifo (void)
+{
+  TestRun *run = test_run_new (5, event_wait_finish);
+  AsyncSyncEvent *event = async_sync_event_new ();
+  guint i;
+
+  g_test_summary ("set() wakes every queued waiter, in the order they "
+                  "started, none inside the call.");
+
+  for (i = 0; i < 5; i++)
+    {
+      start_wait (event, test_run_op (run, i));
+      g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, i + 1);
+    }
+  test_run_drain (run);
+  g_assert_cmpuint (run->n_done, ==, 0);
+
+  test_run_in_source (run, set_in_source, event);
+  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, 0);
+  test_run_until_n_done (run, 5);
+  test_run_assert_order (run, 5, 0, 1, 2, 3, 4);
+  for (i = 0; i < 5; i++)
+    test_op_assert_ok (test_run_op (run, i));
+  g_assert_true (async_sync_event_is_set (event));
+
+  test_run_unref_and_assert_finalized (run, event);
+  test_run_free (run);
+}
+
+static void
+test_event_clear_after_set (void)
+{
+  TestRun *run = test_run_new (2, event_wait_finish);
+  AsyncSyncEvent *event = async_sync_event_new ();
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+
+  g_test_summary ("set() wakes only the waiters queued at that moment, and "
+                  "their wake-up survives a clear() before their callback; "
+                  "a wait after clear() blocks until the next set().");
+
+  start_wait (event, a);
+  async_sync_event_set (event);
+  async_sync_event_clear (event);
+  start_wait (event, b);
+  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, 1);
+
+  test_run_until_done (run, a);
+  test_op_assert_ok (a);
+  test_run_drain (run);
+  g_assert_false (b->done);
+
+  test_run_in_source (run, set_in_source, event);
+  test_run_until_done (run, b);
+  test_op_assert_ok (b);
+  test_run_assert_order (run, 2, 0, 1);
+
+  test_run_unref_and_assert_finalized (run, event);
+  test_run_free (run);
+}
+
+static void
+test_event_cancel_while_queued (void)
+{
+  TestRun *run = test_run_new (3, event_wait_finish);
+  AsyncSyncEvent *event = async_sync_event_new ();
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+  TestOp *c = test_run_op (run, 2);
+
+  g_test_summary ("Cancelling a queued wait removes it at once and fails it "
+                  "with G_IO_ERROR_CANCELLED; the other waiters are still "
+                  "woken by set().");
+
+  start_wait (event, a);
+  test_op_cancellable (b);
+  start_wait (event, b);
+  start_wait (event, c);
+  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, 3);
+
+  run->in_api = TRUE;
+  g_cancellable_cancel (b->cancellable);
+  run->in_api = FALSE;
+  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, 2);
+  g_assert_false (b->done);
+
+  test_run_until_done (run, b);
+  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (a->done);
+  g_assert_false (c->done);
+  g_assert_false (async_sync_event_is_set (event));
+
+  async_sync_event_set (event);
+  test_run_until_n_done (run, 3);
+  test_run_assert_order (run, 3, 1, 0, 2);
+  test_op_assert_ok (a);
+  test_op_assert_ok (c);
+
+  test_run_unref_and_assert_finalized (run, event);
+  test_run_free (run);
+}
+
+static void
+test_event_cancel_reverse (void)
+{
+  TestRun *run = test_run_new (N_CANCEL, event_wait_finish);
+  AsyncSyncEvent *event = async_sync_event_new ();
+  guint i;
+
+  g_test_summary ("10,000 queued waits cancelled last-first each leave the "
+                  "queue at once and fail, in cancellation order.");
+
+  for (i = 0; i < N_CANCEL; i++)
+    {
+      test_op_cancellable (test_run_op (run, i));
+      start_wait (event, test_run_op (run, i));
+    }
+  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, N_CANCEL);
+
+  for (i = N_CANCEL; i > 0; i--)
+    {
+      g_cancellable_cancel (test_run_op (run, i - 1)->cancellable);
+      g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, i - 1);
+    }
+
+  test_run_until_n_done (run, N_CANCEL);
+  test_run_assert_order_range (run, N_CANCEL - 1, 0);
+  for (i = 0; i < N_CANCEL; i++)
+    test_op_assert_error (test_run_op (run, i), G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (async_sync_event_is_set (event));
+
+  test_run_unref_and_assert_finalized (run, event);
+  test_run_free (run);
+}
+
+static void
+test_event_cancel_after_wake (void)
+{
+  TestRun *run = test_run_new (2, event_wait_finish);
+  AsyncSyncEvent *event = async_sync_event_new ();
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+
+  g_test_summary ("A wait woken by set(), or completing at once on a set "
+                  "event, succeeds even if its cancellable fires before its "
+                  "callback runs.");
+
+  test_op_cancellable (a);
+  start_wait (event, a);
+  async_sync_event_set (event);
+  g_cancellable_cancel (a->cancellable);
+  test_run_until_done (run, a);
+  test_op_assert_ok (a);
+
+  test_op_cancellable (b);
+  start_wait (event, b);
+  g_cancellable_cancel (b->cancellable);
+  test_run_until_done (run, b);
+  test_op_assert_ok (b);
+
+  test_run_unref_and_assert_finalized (run, event);
+  test_run_free (run);
+}
+
+static void
+test_event_cancel_pre_cancelled (void)
+{
+  TestRun *run = test_run_new (2, event_wait_finish);
+  AsyncSyncEvent *event = async_sync_event_new ();
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+
+  g_test_summary ("An already-cancelled cancellable fails the wait, even on "
+                  "a set event, and never queues it.");
+
+  g_cancellable_cancel (test_op_cancellable (a));
+  start_wait (event, a);
+  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, 0);
+  test_run_until_done (run, a);
+  test_op_assert_error (a, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  async_sync_event_set (event);
+  g_cancellable_cancel (test_op_cancellable (b));
+  run->in_api = TRUE;
+  start_wait (event, b);
+  run->in_api = FALSE;
+  g_assert_false (b->done);
+  test_run_until_done (run, b);
+  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (async_sync_event_is_set (event));
+
+  test_run_unref_and_assert_finalized (run, event);
+  test_run_free (run);
+}
+
+static void
+test_event_no_callback_inside (void)
+{
+  TestRun *run = test_run_new (3, event_wait_finish);
+  AsyncSyncEvent *event = async_sync_event_new ();
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+  TestOp *c = test_run_op (run, 2);
+
+  g_test_summary ("No callback runs inside set(), clear(), a cancellation "
+                  "or wait_async(), even from a main-loop dispatch.");
+
+  start_wait (event, a);
+  test_op_cancellable (b);
+  start_wait (event, b);
+
+  test_run_in_source (run, cancel_in_source, b->cancellable);
+  test_run_in_source (run, set_in_source, event);
+  test_run_in_source (run, clear_in_source, event);
+  test_run_until_n_done (run, 2);
+  test_op_assert_ok (a);
+  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  async_sync_event_set (event);
+  run->in_api = TRUE;
+  start_wait (event, c);
+  run->in_api = FALSE;
+  test_run_until_done (run, c);
+  test_op_assert_ok (c);
+  g_assert_cmpuint (run->max_depth, ==, 1);
+
+  test_run_unref_and_assert_finalized (run, event);
+  test_run_free (run);
+}
+
+typedef struct
+{
+  AsyncSyncEvent *set_event;
+  AsyncSyncEvent *unset_event;
+  TestOp         *fresh;
+} WakeInCallback;
+
+/* TestOpFunc, run by the dispatcher: decides two completions in the
+ * iteration it runs in, the first for a wait started right now. */
+static void
+wake_fresh_then_old (TestOp  *op,
+                     GObject *source)
+{
+  WakeInCallback *wake = op->data;
+
+  start_wait (wake->set_event, wake->fresh);
+  async_sync_event_set (wake->unset_event);
+}
+
+static void
+test_event_completion_order (void)
+{
+  TestRun *run = test_run_new (3, event_wait_finish);
+  TestOp *old = test_run_op (run, 0);
+  TestOp *fresh = test_run_op (run, 1);
+  TestOp *trigger = test_run_op (run, 2);
+  WakeInCallback wake = { async_sync_event_new (), async_sync_event_new (), fresh };
+
+  g_test_summary ("Completions on one context run in wake-up order, even "
+                  "when the first one was decided in the dispatch that is "
+                  "running (for a wait started there) and the next one "
+                  "belongs to an older wait.");
+
+  async_sync_event_set (wake.set_event);
+  start_wait (wake.unset_event, old);
+  test_run_drain (run);
+  trigger->then = wake_fresh_then_old;
+  trigger->data = &wake;
+  start_wait (wake.set_event, trigger);
+  test_run_until_n_done (run, 3);
+  test_run_assert_order (run, 3, 2, 1, 0);
+
+  test_run_unref_and_assert_finalized (run, wake.set_event);
+  test_run_unref_and_assert_finalized (run, wake.unset_event);
+  test_run_free (run);
+}
+
+static void
+test_event_wake_100000 (void)
+{
+  TestRun *run = test_run_new (N_WAKE, event_wait_finish);
+  AsyncSyncEvent *event = async_sync_event_new ();
+  guint i;
+
+  g_test_summary ("One set() wakes 100,000 waiters in order, without "
+                  "nesting callbacks and without one iteration per waiter.");
+
+  for (i = 0; i < N_WAKE; i++)
+    start_wait (event, test_run_op (run, i));
+  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, N_WAKE);
+
+  test_run_in_source (run, set_in_source, event);
+  run->n_iterations = 0;
+  test_run_until_n_done (run, N_WAKE);
+  test_run_assert_order_range (run, 0, N_WAKE - 1);
+  g_assert_cmpuint (run->max_depth, ==, 1);
+  g_assert_cmpuint (run->n_iterations, <, N_WAKE / 2);
+  for (i = 0; i < N_WAKE; i++)
+    g_assert_true (test_run_op (run, i)->ok);
+
+  test_run_unref_and_assert_finalized (run, event);
+  test_run_free (run);
+}
+
+static void
+test_event_waiters_keep_alive (void)
+{
+  TestRun *run = test_run_new (3, event_wait_finish);
+  AsyncSyncEvent *event = async_sync_event_new ();
+  gpointer weak = event;
+  guint i;
+
+  g_test_summary ("Queued waits keep the event alive after its last user "
+                  "reference is dropped; it is freed once they are done.");
+
+  g_object_add_weak_pointer (G_OBJECT (event), &weak);
+  for (i = 0; i < 3; i++)
+    {
+      test_op_cancellable (test_run_op (run, i));
+      start_wait (event, test_run_op (run, i));
+    }
+  g_object_unref (event);
+  event = NULL;
+
+  test_run_drain (run);
+  g_assert_nonnull (weak);
+  g_assert_cmpuint (async_sync_event_get_n_waiting (weak), ==, 3);
+
+  g_cancellable_cancel (test_run_op (run, 0)->cancellable);
+  test_run_until_done (run, test_run_op (run, 0));
+  g_assert_nonnull (weak);
+
+  /* The last two are woken: still alive until their callbacks ran. */
+  async_sync_event_set (weak);
+  g_assert_nonnull (weak);
+  test_run_until_n_done (run, 3);
+  test_run_assert_order (run, 3, 0, 1, 2);
+  test_op_assert_ok (test_run_op (run, 2));
+
+  test_run_drain (run);
+  g_assert_null (weak);
+
+  test_run_free (run);
+}
+
+static void
+never_called_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_assert_not_reached ();
+}
+
+static void
+test_event_criticals (void)
+{
+  g_test_summary ("NULL or wrong-type arguments log a critical, return, and "
+                  "change nothing.");
+
+  if (g_test_subprocess ())
+    {
+      TestRun *run = test_run_new (0, event_wait_finish);
+      AsyncSyncEvent *event = async_sync_event_new ();
+      GObject *not_an_event = g_object_new (G_TYPE_OBJECT, NULL);
+      GTask *foreign = g_task_new (not_an_event, NULL, NULL, NULL);
+      GError *error = NULL;
+
+      test_trap_criticals_nonfatal ();
+
+      async_sync_event_wait_async (NULL, NULL, never_called_cb, NULL);
+      async_sync_event_wait_async ((AsyncSyncEvent *) not_an_event, NULL, never_called_cb, NULL);
+      async_sync_event_wait_async (event, (GCancellable *) not_an_event, never_called_cb, NULL);
+      async_sync_event_set (NULL);
+      async_sync_event_clear (NULL);
+      g_assert_false (async_sync_event_is_set (NULL));
+      g_assert_cmpuint (async_sync_event_get_n_waiting (NULL), ==, 0);
+      g_assert_false (async_sync_event_wait (NULL, NULL, &error));
+      g_assert_false (async_sync_event_wait_finish (event, G_ASYNC_RESULT (foreign), &error));
+      g_assert_no_error (error);
+
+      test_run_drain (run);
+      g_assert_false (async_sync_event_is_set (event));
+      g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, 0);
+
+      g_task_return_boolean (foreign, TRUE);
+      g_object_unref (foreign);
+      test_run_drain (run);
+      g_object_unref (not_an_event);
+      test_run_unref_and_assert_finalized (run, event);
+      test_run_free (run);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*async_sync_event_wait_async*ASYNC_SYNC_IS_EVENT (self)*"
+                             "*CRITICAL*async_sync_event_wait_async*ASYNC_SYNC_IS_EVENT (self)*"
+                             "*CRITICAL*async_sync_event_wait_async*G_IS_CANCELLABLE (cancellable)*"
+                             "*CRITICAL*async_sync_event_set*ASYNC_SYNC_IS_EVENT (self)*"
+                             "*CRITICAL*async_sync_event_clear*ASYNC_SYNC_IS_EVENT (self)*"
+                             "*CRITICAL*async_sync_event_is_set*ASYNC_SYNC_IS_EVENT (self)*"
+                             "*CRITICAL*async_sync_event_get_n_waiting*ASYNC_SYNC_IS_EVENT (self)*"
+                             "*CRITICAL*async_sync_event_wait*ASYNC_SYNC_IS_EVENT (self)*"
+                             "*CRITICAL*event_wait_finish*g_task_is_valid*");
+}
+
+/* notify::is-set from other threads, delivered on the home context. */
+typedef struct
+{
+  guint         n_notified;
+  gboolean      last_value;
+  GThread      *thread;
+  GMainContext *context;
+} IsSetNotifications;
+
+static void
+is_set_notified_cb (GObject    *object,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  IsSetNotifications *notifications = user_data;
+
+  g_assert_true (g_thread_self () == notifications->thread);
+  g_assert_true (g_main_context_is_owner (notifications->context));
+  g_assert_true (g_main_context_get_thread_default () == notifications->context);
+  g_assert_cmpstr (pspec->name, ==, "is-set");
+
+  notifications->n_notified++;
+  g_object_get (object, "is-set", &notifications->last_value, NULL);
+}
+
+typedef struct
+{
+  AsyncSyncEvent *event;
+  gboolean        set;
+} ChangeInThread;
+
+static gpointer
+change_thread (gpointer data)
+{
+  ChangeInThread *change = data;
+  GMainContext *context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  if (change->set)
+    async_sync_event_set (change->event);
+  else
+    async_sync_event_clear (change->event);
+  test_drain_context (context);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+
+  return NULL;
+}
+
+static void
+test_event_notify_home_context (void)
+{
+  TestRun *run = test_run_new (0, event_wait_finish);
+  AsyncSyncEvent *event = async_sync_event_new ();
+  IsSetNotifications notifications = { 0, FALSE, g_thread_self (), run->context };
+  ChangeInThread change = { event, TRUE };
+  GThread *thread;
+
+  g_test_summary ("set()/clear() in another thread are notified on the "
+                  "event's home context, in its thread, and only there.");
+
+  g_signal_connect (event, "notify::is-set", G_CALLBACK (is_set_notified_cb), &notifications);
+
+  thread = g_thread_new ("change", change_thread, &change);
+  while (notifications.n_notified < 1)
+    g_main_context_iteration (run->context, TRUE);
+  g_thread_join (thread);
+  g_assert_true (notifications.last_value);
+
+  change.set = FALSE;
+  thread = g_thread_new ("change", change_thread, &change);
+  while (notifications.n_notified < 2)
+    g_main_context_iteration (run->context, TRUE);
+  g_thread_join (thread);
+  g_assert_false (notifications.last_value);
+
+  test_run_drain (run);
+  g_assert_cmpuint (notifications.n_notified, ==, 2);
+
+  test_run_unref_and_assert_finalized (run, event);
+  test_run_free (run);
+}
+
+/* Waiters on several threads' contexts, woken by one set(). */
+typedef struct
+{
+  AsyncSyncEvent *event;
+  TestOp         *op;
+} WaitInThread;
+
+static gpointer
+wait_thread (gpointer data)
+{
+  WaitInThread *wait = data;
+  TestRun *run = test_run_new (1, event_wait_finish);
+
+  wait->op = test_run_op (run, 0);
+  start_wait (wait->event, wait->op);
+  test_run_until_done (run, wait->op);
+  test_op_assert_ok (wait->op);
+  wait->op = NULL;
+  test_run_free (run);
+
+  return NULL;
+}
+
+static void
+test_event_threads (void)
+{
+  TestRun *run = test_run_new (1, event_wait_finish);
+  AsyncSyncEvent *event = async_sync_event_new ();
+  WaitInThread waits[3] = { { event, NULL }, { event, NULL }, { event, NULL } };
+  GThread *threads[3];
+  guint i;
+
+  g_test_summary ("One set() wakes waiters of several threads, each on its "
+                  "own thread and context.");
+
+  for (i = 0; i < 3; i++)
+    threads[i] = g_thread_new ("wait", wait_thread, &waits[i]);
+  start_wait (event, test_run_op (run, 0));
+  while (async_sync_event_get_n_waiting (event) < 4)
+    g_thread_yield ();
+
+  async_sync_event_set (event);
+  for (i = 0; i < 3; i++)
+    g_thread_join (threads[i]);
+  test_run_until_done (run, test_run_op (run, 0));
+  test_op_assert_ok (test_run_op (run, 0));
+
+  test_run_unref_and_assert_finalized (run, event);
+  test_run_free (run);
+}
+
+typedef struct
+{
+  AsyncSyncEvent *event;
+  GCancellable   *cancellable;
+  gboolean        woken;
+  GError         *error;
+} BlockingWait;
+
+static gpointer
+blocking_wait_thread (gpointer data)
+{
+  BlockingWait *blocking = data;
+
+  blocking->woken = async_sync_event_wait (blocking->event, blocking->cancellable,
+                                           &blocking->error);
+
+  return NULL;
+}
+
+static void
+test_event_blocking (void)
+{
+  TestRun *run = test_run_new (0, event_wait_finish);
+  AsyncSyncEvent *event = async_sync_event_new ();
+  BlockingWait blocking = { event, NULL, FALSE, NULL };
+  GThread *thread;
+
+  g_test_summary ("async_sync_event_wait() blocks a worker thread until "
+                  "another thread sets the event; on a set event it returns "
+                  "at once.");
+
+  thread = g_thread_new ("blocking", blocking_wait_thread, &blocking);
+  while (async_sync_event_get_n_waiting (event) < 1)
+    g_thread_yield ();
+  async_sync_event_set (event);
+  g_thread_join (thread);
+  g_assert_no_error (blocking.error);
+  g_assert_true (blocking.woken);
+
+  g_assert_true (async_sync_event_wait (event, NULL, NULL));
+
+  test_run_unref_and_assert_finalized (run, event);
+  test_run_free (run);
+}
+
+static void
+test_event_blocking_cancelled (void)
+{
+  TestRun *run = test_run_new (0, event_wait_finish);
+  AsyncSyncEvent *event = async_sync_event_new ();
+  BlockingWait blocking = { event, g_cancellable_new (), TRUE, NULL };
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  GThread *thread;
+
+  g_test_summary ("A blocked async_sync_event_wait() returns "
+                  "G_IO_ERROR_CANCELLED when cancelled from another thread; "
+                  "an already-cancelled one fails even on a set event.");
+
+  thread = g_thread_new ("blocking", blocking_wait_thread, &blocking);
+  while (async_sync_event_get_n_waiting (event) < 1)
+    g_thread_yield ();
+  g_cancellable_cancel (blocking.cancellable);
+  g_thread_join (thread);
+  g_assert_error (blocking.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (blocking.woken);
+  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, 0);
+
+  async_sync_event_set (event);
+  g_cancellable_cancel (cancelled);
+  g_assert_false (async_sync_event_wait (event, cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  g_clear_error (&blocking.error);
+  g_clear_object (&blocking.cancellable);
+  test_run_unref_and_assert_finalized (run, event);
+  test_run_free (run);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/AsyncSync/Event/properties/getters-and-is-set-property", test_event_properties);
+  g_test_add_func ("/AsyncSync/Event/wait/already-set-completes-next-iteration", test_event_wait_already_set);
+  g_test_add_func ("/AsyncSync/Event/set/wakes-all-in-fifo-order", test_event_set_wakes_all_fifo);
+  g_test_add_func ("/AsyncSync/Event/set/wakes-only-current-waiters-and-survives-clear", test_event_clear_after_set);
+  g_test_add_func ("/AsyncSync/Event/set/wakes-100000-flat", test_event_wake_100000);
+  g_test_add_func ("/AsyncSync/Event/cancel/while-queued", test_event_cancel_while_queued);
+  g_test_add_func ("/AsyncSync/Event/cancel/reverse-order-10000", test_event_cancel_reverse);
+  g_test_add_func ("/AsyncSync/Event/cancel/after-wake-succeeds", test_event_cancel_after_wake);
+  g_test_add_func ("/AsyncSync/Event/cancel/pre-cancelled-fails-even-when-set", test_event_cancel_pre_cancelled);
+  g_test_add_func ("/AsyncSync/Event/dispatch/no-callback-inside-api-calls", test_event_no_callback_inside);
+  g_test_add_func ("/AsyncSync/Event/dispatch/completion-order-is-wake-order", test_event_completion_order);
+  g_test_add_func ("/AsyncSync/Event/lifetime/waiters-keep-event-alive", test_event_waiters_keep_alive);
+  g_test_add_func ("/AsyncSync/Event/criticals/null-and-wrong-type-arguments", test_event_criticals);
+  g_test_add_func ("/AsyncSync/Event/threads/notify-on-home-context", test_event_notify_home_context);
+  g_test_add_func ("/AsyncSync/Event/threads/set-wakes-each-thread-on-its-context", test_event_threads);
+  g_test_add_func ("/AsyncSync/Event/blocking/wait-from-worker", test_event_blocking);
+  g_test_add_func ("/AsyncSync/Event/blocking/wait-cancelled-from-other-thread", test_event_blocking_cancelled);
+
+  return g_test_run ();
+}

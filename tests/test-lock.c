@@ -1,0 +1,1011 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include "async-sync-test-harness.h"
+
+#define N_CHAIN          100000
+#define N_CANCEL         10000
+#define N_THREADS        4
+#define N_PER_THREAD     10000
+
+static gboolean
+lock_acquire_finish (GObject       *source,
+                     GAsyncResult  *result,
+                     GError       **error)
+{
+  return async_sync_lock_acquire_finish (ASYNC_SYNC_LOCK (source), result, error);
+}
+
+static void
+start_acquire (AsyncSyncLock *lock,
+               TestOp        *op)
+{
+  async_sync_lock_acquire_async (lock, op->cancellable, test_op_callback, test_op_start (op));
+}
+
+/* TestOpFunc: records whether the lock is held in the callback. */
+static void
+record_locked (TestOp  *op,
+               GObject *source)
+{
+  op->locked_in_callback = async_sync_lock_is_locked (ASYNC_SYNC_LOCK (source));
+}
+
+/* TestOpFunc: the holder's turn: checks it holds the lock, then releases it
+ * (through the callback's source object), no callback running inside. */
+static void
+record_locked_and_release (TestOp  *op,
+                           GObject *source)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean released;
+
+  record_locked (op, source);
+  if (!op->ok)
+    return;
+
+  op->run->in_api = TRUE;
+  released = async_sync_lock_release (ASYNC_SYNC_LOCK (source), &error);
+  op->run->in_api = FALSE;
+  g_assert_no_error (error);
+  g_assert_true (released);
+}
+
+static gboolean
+release_in_source (gpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (async_sync_lock_release (data, &error));
+  g_assert_no_error (error);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+cancel_in_source (gpointer data)
+{
+  g_cancellable_cancel (data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_lock_properties (void)
+{
+  TestRun *run = test_run_new (0, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  GParamSpec *pspec;
+  gboolean locked = TRUE;
+
+  g_test_summary ("A new lock is free; try_acquire/release/is_locked and the "
+                  "read-only `locked` property agree.");
+
+  g_assert_true (ASYNC_SYNC_IS_LOCK (lock));
+  g_assert_false (async_sync_lock_is_locked (lock));
+  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 0);
+  g_object_get (lock, "locked", &locked, NULL);
+  g_assert_false (locked);
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  g_assert_true (async_sync_lock_is_locked (lock));
+  g_object_get (lock, "locked", &locked, NULL);
+  g_assert_true (locked);
+  g_assert_false (async_sync_lock_try_acquire (lock));
+
+  g_assert_true (async_sync_lock_release (lock, NULL));
+  g_assert_false (async_sync_lock_is_locked (lock));
+  g_object_get (lock, "locked", &locked, NULL);
+  g_assert_false (locked);
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  g_assert_true (async_sync_lock_release (lock, NULL));
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (lock), "locked");
+  g_assert_nonnull (pspec);
+  g_assert_true (G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_BOOLEAN);
+  g_assert_true ((pspec->flags & G_PARAM_READABLE) != 0);
+  g_assert_true ((pspec->flags & G_PARAM_WRITABLE) == 0);
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+static void
+test_lock_acquire_free (void)
+{
+  TestRun *run = test_run_new (1, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  TestOp *op = test_run_op (run, 0);
+
+  g_test_summary ("Acquiring a free lock takes it at once, but the callback "
+                  "runs from a later iteration, not inside the call.");
+
+  op->then = record_locked;
+  run->in_api = TRUE;
+  start_acquire (lock, op);
+  run->in_api = FALSE;
+
+  g_assert_false (op->done);
+  g_assert_true (async_sync_lock_is_locked (lock));
+  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 0);
+  g_assert_false (async_sync_lock_try_acquire (lock));
+
+  test_run_until_done (run, op);
+  test_op_assert_ok (op);
+  g_assert_true (op->locked_in_callback);
+  g_assert_true (async_sync_lock_release (lock, NULL));
+  g_assert_false (async_sync_lock_is_locked (lock));
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+static void
+test_lock_fifo (void)
+{
+  TestRun *run = test_run_new (5, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  guint i;
+
+  g_test_summary ("Queued acquisitions are granted in the order they were "
+                  "made, each holding the lock in its callback.");
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  for (i = 0; i < 5; i++)
+    {
+      TestOp *op = test_run_op (run, i);
+
+      op->then = record_locked_and_release;
+      start_acquire (lock, op);
+      g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, i + 1);
+    }
+
+  test_run_drain (run);
+  g_assert_cmpuint (run->n_done, ==, 0);
+
+  test_run_in_source (run, release_in_source, lock);
+  test_run_until_n_done (run, 5);
+
+  test_run_assert_order (run, 5, 0, 1, 2, 3, 4);
+  for (i = 0; i < 5; i++)
+    {
+      test_op_assert_ok (test_run_op (run, i));
+      g_assert_true (test_run_op (run, i)->locked_in_callback);
+    }
+  g_assert_false (async_sync_lock_is_locked (lock));
+  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 0);
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+static void
+test_lock_no_barging (void)
+{
+  TestRun *run = test_run_new (3, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+  TestOp *c = test_run_op (run, 2);
+
+  g_test_summary ("While acquisitions are queued or being handed the lock, "
+                  "try_acquire fails and a new acquisition queues behind them.");
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  a->then = record_locked_and_release;
+  b->then = record_locked_and_release;
+  c->then = record_locked_and_release;
+  start_acquire (lock, a);
+  start_acquire (lock, b);
+
+  g_assert_true (async_sync_lock_release (lock, NULL));
+
+  /* a owns the lock now, its callback pending; b is queued. */
+  g_assert_false (async_sync_lock_try_acquire (lock));
+  start_acquire (lock, c);
+  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 2);
+  g_assert_false (c->done);
+
+  test_run_until_n_done (run, 3);
+  test_run_assert_order (run, 3, 0, 1, 2);
+  g_assert_false (async_sync_lock_is_locked (lock));
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+typedef struct
+{
+  guint    n_notified;
+  gboolean last_value;
+  GThread *thread;
+  GMainContext *context;
+} LockedNotifications;
+
+static void
+locked_notified_cb (GObject    *object,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  LockedNotifications *notifications = user_data;
+
+  g_assert_true (g_thread_self () == notifications->thread);
+  g_assert_true (g_main_context_is_owner (notifications->context));
+  g_assert_true (g_main_context_get_thread_default () == notifications->context);
+  g_assert_cmpstr (pspec->name, ==, "locked");
+
+  notifications->n_notified++;
+  g_object_get (object, "locked", &notifications->last_value, NULL);
+}
+
+static void
+test_lock_hand_off_stays_locked (void)
+{
+  TestRun *run = test_run_new (1, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  TestOp *a = test_run_op (run, 0);
+  LockedNotifications notifications = { 0, FALSE, g_thread_self (), run->context };
+  gboolean locked = FALSE;
+
+  g_test_summary ("release() with a waiter hands the lock over: it reads "
+                  "locked throughout, and `notify::locked` does not fire.");
+
+  g_signal_connect (lock, "notify::locked", G_CALLBACK (locked_notified_cb), &notifications);
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  test_run_drain (run);
+  g_assert_cmpuint (notifications.n_notified, ==, 1);
+  g_assert_true (notifications.last_value);
+
+  a->then = record_locked;
+  start_acquire (lock, a);
+  g_assert_true (async_sync_lock_release (lock, NULL));
+
+  g_assert_true (async_sync_lock_is_locked (lock));
+  g_object_get (lock, "locked", &locked, NULL);
+  g_assert_true (locked);
+  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 0);
+  g_assert_false (async_sync_lock_try_acquire (lock));
+
+  test_run_until_done (run, a);
+  test_op_assert_ok (a);
+  g_assert_true (a->locked_in_callback);
+  test_run_drain (run);
+  g_assert_cmpuint (notifications.n_notified, ==, 1);
+
+  g_assert_true (async_sync_lock_release (lock, NULL));
+  test_run_drain (run);
+  g_assert_cmpuint (notifications.n_notified, ==, 2);
+  g_assert_false (notifications.last_value);
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+static void
+test_lock_cancel_while_queued (void)
+{
+  TestRun *run = test_run_new (3, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+  TestOp *c = test_run_op (run, 2);
+
+  g_test_summary ("Cancelling a queued acquisition removes it at once and "
+                  "fails it with G_IO_ERROR_CANCELLED; the others still get "
+                  "the lock, in order.");
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  a->then = record_locked_and_release;
+  c->then = record_locked_and_release;
+  start_acquire (lock, a);
+  test_op_cancellable (b);
+  start_acquire (lock, b);
+  start_acquire (lock, c);
+  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 3);
+
+  run->in_api = TRUE;
+  g_cancellable_cancel (b->cancellable);
+  run->in_api = FALSE;
+  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 2);
+  g_assert_false (b->done);
+
+  test_run_until_done (run, b);
+  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (a->done);
+  g_assert_false (c->done);
+  g_assert_true (async_sync_lock_is_locked (lock));
+
+  g_assert_true (async_sync_lock_release (lock, NULL));
+  test_run_until_n_done (run, 3);
+  test_run_assert_order (run, 3, 1, 0, 2);
+  test_op_assert_ok (a);
+  test_op_assert_ok (c);
+  g_assert_false (async_sync_lock_is_locked (lock));
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+static void
+test_lock_cancel_reverse (void)
+{
+  TestRun *run = test_run_new (N_CANCEL, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  guint i;
+
+  g_test_summary ("10,000 queued acquisitions cancelled last-first each "
+                  "leave the queue at once and fail, in cancellation order; "
+                  "the holder keeps the lock.");
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  for (i = 0; i < N_CANCEL; i++)
+    {
+      TestOp *op = test_run_op (run, i);
+
+      test_op_cancellable (op);
+      start_acquire (lock, op);
+    }
+  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, N_CANCEL);
+
+  for (i = N_CANCEL; i > 0; i--)
+    {
+      g_cancellable_cancel (test_run_op (run, i - 1)->cancellable);
+      g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, i - 1);
+    }
+
+  test_run_until_n_done (run, N_CANCEL);
+  test_run_assert_order_range (run, N_CANCEL - 1, 0);
+  for (i = 0; i < N_CANCEL; i++)
+    test_op_assert_error (test_run_op (run, i), G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (run->max_depth, ==, 1);
+
+  g_assert_true (async_sync_lock_is_locked (lock));
+  g_assert_true (async_sync_lock_release (lock, NULL));
+  g_assert_false (async_sync_lock_is_locked (lock));
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+static void
+test_lock_cancel_after_grant (void)
+{
+  TestRun *run = test_run_new (2, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+
+  g_test_summary ("Once the lock was handed over, cancelling does nothing: "
+                  "the acquisition succeeds, holds the lock and releases it "
+                  "normally.");
+
+  /* Handed over by release(). */
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  a->then = record_locked;
+  test_op_cancellable (a);
+  start_acquire (lock, a);
+  g_assert_true (async_sync_lock_release (lock, NULL));
+  g_cancellable_cancel (a->cancellable);
+
+  test_run_until_done (run, a);
+  test_op_assert_ok (a);
+  g_assert_true (a->locked_in_callback);
+  g_assert_true (async_sync_lock_is_locked (lock));
+  g_assert_true (async_sync_lock_release (lock, NULL));
+  g_assert_false (async_sync_lock_is_locked (lock));
+
+  /* Granted at once, the lock being free. */
+  b->then = record_locked;
+  test_op_cancellable (b);
+  start_acquire (lock, b);
+  g_cancellable_cancel (b->cancellable);
+
+  test_run_until_done (run, b);
+  test_op_assert_ok (b);
+  g_assert_true (b->locked_in_callback);
+  g_assert_true (async_sync_lock_release (lock, NULL));
+  g_assert_false (async_sync_lock_is_locked (lock));
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  g_assert_true (async_sync_lock_release (lock, NULL));
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+static void
+test_lock_cancel_pre_cancelled (void)
+{
+  TestRun *run = test_run_new (2, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+
+  g_test_summary ("An already-cancelled cancellable fails the acquisition "
+                  "without taking the free lock and without queueing.");
+
+  g_cancellable_cancel (test_op_cancellable (a));
+  run->in_api = TRUE;
+  start_acquire (lock, a);
+  run->in_api = FALSE;
+  g_assert_false (async_sync_lock_is_locked (lock));
+  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 0);
+  g_assert_false (a->done);
+  test_run_until_done (run, a);
+  test_op_assert_error (a, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (async_sync_lock_is_locked (lock));
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  g_cancellable_cancel (test_op_cancellable (b));
+  start_acquire (lock, b);
+  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 0);
+  test_run_until_done (run, b);
+  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (async_sync_lock_release (lock, NULL));
+  g_assert_false (async_sync_lock_is_locked (lock));
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+static void
+test_lock_no_callback_inside (void)
+{
+  TestRun *run = test_run_new (3, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+  TestOp *c = test_run_op (run, 2);
+
+  g_test_summary ("No callback runs inside release(), a cancellation or "
+                  "acquire_async(), even when called from a main-loop "
+                  "dispatch where GTask would return synchronously.");
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  a->then = record_locked;
+  start_acquire (lock, a);
+  test_op_cancellable (b);
+  start_acquire (lock, b);
+
+  test_run_in_source (run, release_in_source, lock);
+  test_run_in_source (run, cancel_in_source, b->cancellable);
+  test_run_until_n_done (run, 2);
+  test_op_assert_ok (a);
+  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  test_run_in_source (run, release_in_source, lock);
+  run->in_api = TRUE;
+  start_acquire (lock, c);
+  run->in_api = FALSE;
+  test_run_until_done (run, c);
+  test_op_assert_ok (c);
+  g_assert_true (async_sync_lock_release (lock, NULL));
+  g_assert_cmpuint (run->max_depth, ==, 1);
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+static void
+test_lock_chain (void)
+{
+  TestRun *run = test_run_new (N_CHAIN, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  guint i;
+
+  g_test_summary ("A chain of 100,000 hand-offs (each callback releases) "
+                  "completes in order without nesting callbacks and without "
+                  "one main-loop iteration per hand-off.");
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  for (i = 0; i < N_CHAIN; i++)
+    {
+      TestOp *op = test_run_op (run, i);
+
+      op->then = record_locked_and_release;
+      start_acquire (lock, op);
+    }
+
+  test_run_in_source (run, release_in_source, lock);
+  run->n_iterations = 0;
+  test_run_until_n_done (run, N_CHAIN);
+
+  test_run_assert_order_range (run, 0, N_CHAIN - 1);
+  for (i = 0; i < N_CHAIN; i++)
+    g_assert_true (test_run_op (run, i)->locked_in_callback);
+  g_assert_cmpuint (run->max_depth, ==, 1);
+  g_assert_cmpuint (run->n_iterations, <, N_CHAIN / 2);
+  g_assert_false (async_sync_lock_is_locked (lock));
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+typedef struct
+{
+  TestRun *run;
+  guint    n_done_seen;
+  gboolean ran;
+} Bystander;
+
+static gboolean
+bystander_cb (gpointer user_data)
+{
+  Bystander *bystander = user_data;
+
+  bystander->n_done_seen = bystander->run->n_done;
+  bystander->ran = TRUE;
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_lock_chain_yields (void)
+{
+  TestRun *run = test_run_new (N_CANCEL, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  Bystander bystander = { run, 0, FALSE };
+  GSource *source;
+  guint i;
+
+  g_test_summary ("A long chain of hand-offs is dispatched in bounded "
+                  "slices: another source of the same priority runs before "
+                  "the chain is over.");
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  for (i = 0; i < N_CANCEL; i++)
+    {
+      TestOp *op = test_run_op (run, i);
+
+      op->then = record_locked_and_release;
+      start_acquire (lock, op);
+    }
+  g_assert_true (async_sync_lock_release (lock, NULL));
+
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, bystander_cb, &bystander, NULL);
+  g_source_attach (source, run->context);
+  g_source_unref (source);
+
+  test_run_until_n_done (run, N_CANCEL);
+  g_assert_true (bystander.ran);
+  g_assert_cmpuint (bystander.n_done_seen, <, N_CANCEL);
+  g_assert_false (async_sync_lock_is_locked (lock));
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+static void
+test_lock_waiters_keep_alive (void)
+{
+  TestRun *run = test_run_new (3, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  gpointer weak = lock;
+  guint i;
+
+  g_test_summary ("Queued acquisitions keep the lock alive after its last "
+                  "user reference is dropped; it is freed once they are done.");
+
+  g_object_add_weak_pointer (G_OBJECT (lock), &weak);
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  for (i = 0; i < 3; i++)
+    {
+      test_run_op (run, i)->then = record_locked;
+      start_acquire (lock, test_run_op (run, i));
+    }
+  g_object_unref (lock);
+  lock = NULL;
+
+  /* Each holder releases through the weak pointer, which must still be
+   * set: the waiters behind it keep the lock alive. */
+  for (i = 0; i < 3; i++)
+    {
+      g_assert_nonnull (weak);
+      g_assert_true (async_sync_lock_release (weak, NULL));
+      test_run_until_done (run, test_run_op (run, i));
+      test_op_assert_ok (test_run_op (run, i));
+      g_assert_true (test_run_op (run, i)->locked_in_callback);
+    }
+  test_run_assert_order (run, 3, 0, 1, 2);
+
+  /* The last holder never released: dropping the lock while held is fine. */
+  test_run_drain (run);
+  g_assert_null (weak);
+
+  test_run_free (run);
+}
+
+static void
+test_lock_errors_not_locked (void)
+{
+  TestRun *run = test_run_new (0, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Releasing a lock that is not locked fails with "
+                  "ASYNC_SYNC_ERROR_NOT_LOCKED and changes nothing.");
+
+  g_assert_false (async_sync_lock_release (lock, &error));
+  g_assert_error (error, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_NOT_LOCKED);
+  g_clear_error (&error);
+  g_assert_false (async_sync_lock_release (lock, NULL));
+  g_assert_false (async_sync_lock_is_locked (lock));
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  g_assert_true (async_sync_lock_release (lock, &error));
+  g_assert_no_error (error);
+  g_assert_false (async_sync_lock_release (lock, &error));
+  g_assert_error (error, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_NOT_LOCKED);
+  g_assert_false (async_sync_lock_is_locked (lock));
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  g_assert_true (async_sync_lock_release (lock, NULL));
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+static void
+test_error_domain (void)
+{
+  GEnumClass *enum_class;
+  GEnumValue *value;
+
+  g_test_summary ("The error domain and its enum are registered for bindings.");
+
+  g_assert_cmpstr (g_quark_to_string (ASYNC_SYNC_ERROR), ==, "async-sync-error-quark");
+  g_assert_true (G_TYPE_IS_ENUM (ASYNC_SYNC_TYPE_ERROR));
+
+  enum_class = g_type_class_ref (ASYNC_SYNC_TYPE_ERROR);
+  value = g_enum_get_value (enum_class, ASYNC_SYNC_ERROR_NOT_LOCKED);
+  g_assert_nonnull (value);
+  g_assert_cmpstr (value->value_nick, ==, "not-locked");
+  value = g_enum_get_value (enum_class, ASYNC_SYNC_ERROR_VALUE);
+  g_assert_nonnull (value);
+  g_assert_cmpstr (value->value_nick, ==, "value");
+  value = g_enum_get_value (enum_class, ASYNC_SYNC_ERROR_BROKEN_BARRIER);
+  g_assert_nonnull (value);
+  g_type_class_unref (enum_class);
+}
+
+static void
+never_called_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_assert_not_reached ();
+}
+
+static void
+test_lock_criticals (void)
+{
+  g_test_summary ("NULL or wrong-type arguments log a critical, return, and "
+                  "change nothing.");
+
+  if (g_test_subprocess ())
+    {
+      TestRun *run = test_run_new (1, lock_acquire_finish);
+      AsyncSyncLock *lock = async_sync_lock_new ();
+      GObject *not_a_lock = g_object_new (G_TYPE_OBJECT, NULL);
+      GTask *foreign = g_task_new (not_a_lock, NULL, NULL, NULL);
+      GTask *untagged = g_task_new (lock, NULL, NULL, NULL);
+      GError *error = NULL;
+
+      test_trap_criticals_nonfatal ();
+
+      async_sync_lock_acquire_async (NULL, NULL, never_called_cb, NULL);
+      async_sync_lock_acquire_async ((AsyncSyncLock *) not_a_lock, NULL, never_called_cb, NULL);
+      async_sync_lock_acquire_async (lock, (GCancellable *) not_a_lock, never_called_cb, NULL);
+      g_assert_false (async_sync_lock_try_acquire (NULL));
+      g_assert_false (async_sync_lock_release (NULL, &error));
+      g_assert_false (async_sync_lock_is_locked (NULL));
+      g_assert_cmpuint (async_sync_lock_get_n_waiting (NULL), ==, 0);
+      g_assert_false (async_sync_lock_acquire (NULL, NULL, &error));
+      g_assert_false (async_sync_lock_acquire_finish (lock, G_ASYNC_RESULT (foreign), &error));
+      g_assert_false (async_sync_lock_acquire_finish (lock, G_ASYNC_RESULT (untagged), &error));
+      g_assert_no_error (error);
+
+      test_run_drain (run);
+      g_assert_false (async_sync_lock_is_locked (lock));
+      g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 0);
+
+      g_task_return_boolean (foreign, TRUE);
+      g_task_return_boolean (untagged, TRUE);
+      g_object_unref (foreign);
+      g_object_unref (untagged);
+      test_run_drain (run);
+      g_object_unref (not_a_lock);
+      test_run_unref_and_assert_finalized (run, lock);
+      test_run_free (run);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*async_sync_lock_acquire_async*ASYNC_SYNC_IS_LOCK (self)*"
+                             "*CRITICAL*async_sync_lock_acquire_async*ASYNC_SYNC_IS_LOCK (self)*"
+                             "*CRITICAL*async_sync_lock_acquire_async*G_IS_CANCELLABLE (cancellable)*"
+                             "*CRITICAL*async_sync_lock_try_acquire*ASYNC_SYNC_IS_LOCK (self)*"
+                             "*CRITICAL*async_sync_lock_release*ASYNC_SYNC_IS_LOCK (self)*"
+                             "*CRITICAL*async_sync_lock_is_locked*ASYNC_SYNC_IS_LOCK (self)*"
+                             "*CRITICAL*async_sync_lock_get_n_waiting*ASYNC_SYNC_IS_LOCK (self)*"
+                             "*CRITICAL*async_sync_lock_acquire*ASYNC_SYNC_IS_LOCK (self)*"
+                             "*CRITICAL*lock_acquire_finish*g_task_is_valid*"
+                             "*CRITICAL*lock_acquire_finish*source_tag*");
+}
+
+/* Four threads, each iterating its own context, contend on one lock. */
+typedef struct
+{
+  AsyncSyncLock *lock;
+  guint          counter;     /* deliberately not atomic */
+  gint           n_inside;
+} Contention;
+
+static void
+critical_section (TestOp  *op,
+                  GObject *source)
+{
+  Contention *contention = op->data;
+  guint value;
+
+  test_op_assert_ok (op);
+  g_assert_true (source == G_OBJECT (contention->lock));
+  g_assert_true (g_atomic_int_add (&contention->n_inside, 1) == 0);
+
+  /* Read, let the others run, write: a second holder would lose updates. */
+  value = contention->counter;
+  g_thread_yield ();
+  contention->counter = value + 1;
+
+  g_assert_true (g_atomic_int_dec_and_test (&contention->n_inside));
+  record_locked_and_release (op, source);
+}
+
+static gpointer
+contend_thread (gpointer data)
+{
+  Contention *contention = data;
+  TestRun *run = test_run_new (N_PER_THREAD, lock_acquire_finish);
+  guint i;
+
+  for (i = 0; i < N_PER_THREAD; i++)
+    {
+      TestOp *op = test_run_op (run, i);
+
+      op->then = critical_section;
+      op->data = contention;
+      start_acquire (contention->lock, op);
+      test_run_until_done (run, op);
+      g_assert_true (op->locked_in_callback);
+    }
+  g_assert_cmpuint (run->max_depth, ==, 1);
+
+  test_run_free (run);
+
+  return NULL;
+}
+
+static void
+test_lock_threads (void)
+{
+  TestRun *run = test_run_new (0, lock_acquire_finish);
+  Contention contention = { async_sync_lock_new (), 0, 0 };
+  GThread *threads[N_THREADS];
+  guint i;
+
+  g_test_summary ("Four threads, each with its own main context, acquire one "
+                  "lock 10,000 times each: mutual exclusion holds (a "
+                  "non-atomic counter loses nothing) and every callback runs "
+                  "in its own thread, on its own context.");
+
+  for (i = 0; i < N_THREADS; i++)
+    threads[i] = g_thread_new ("contend", contend_thread, &contention);
+  for (i = 0; i < N_THREADS; i++)
+    g_thread_join (threads[i]);
+
+  g_assert_cmpuint (contention.counter, ==, N_THREADS * N_PER_THREAD);
+  g_assert_false (async_sync_lock_is_locked (contention.lock));
+  g_assert_cmpuint (async_sync_lock_get_n_waiting (contention.lock), ==, 0);
+
+  test_run_unref_and_assert_finalized (run, contention.lock);
+  test_run_free (run);
+}
+
+typedef enum
+{
+  CHANGE_TRY_ACQUIRE,
+  CHANGE_RELEASE,
+} Change;
+
+typedef struct
+{
+  AsyncSyncLock *lock;
+  Change         change;
+} ChangeInThread;
+
+static gpointer
+change_thread (gpointer data)
+{
+  ChangeInThread *change = data;
+  GMainContext *context = g_main_context_new ();
+
+  /* The thread's own context: notifications must not be emitted here. */
+  g_main_context_push_thread_default (context);
+  if (change->change == CHANGE_TRY_ACQUIRE)
+    g_assert_true (async_sync_lock_try_acquire (change->lock));
+  else
+    g_assert_true (async_sync_lock_release (change->lock, NULL));
+  test_drain_context (context);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+
+  return NULL;
+}
+
+static void
+test_lock_notify_home_context (void)
+{
+  TestRun *run = test_run_new (0, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  LockedNotifications notifications = { 0, FALSE, g_thread_self (), run->context };
+  ChangeInThread change = { lock, CHANGE_TRY_ACQUIRE };
+  GThread *thread;
+
+  g_test_summary ("A change made in another thread is notified on the "
+                  "lock's home context, in its thread, and only there; a "
+                  "home context blocked in poll() is woken up for it.");
+
+  g_signal_connect (lock, "notify::locked", G_CALLBACK (locked_notified_cb), &notifications);
+
+  thread = g_thread_new ("change", change_thread, &change);
+  while (notifications.n_notified < 1)
+    g_main_context_iteration (run->context, TRUE);
+  g_thread_join (thread);
+  g_assert_true (notifications.last_value);
+
+  change.change = CHANGE_RELEASE;
+  thread = g_thread_new ("change", change_thread, &change);
+  while (notifications.n_notified < 2)
+    g_main_context_iteration (run->context, TRUE);
+  g_thread_join (thread);
+  g_assert_false (notifications.last_value);
+
+  test_run_drain (run);
+  g_assert_cmpuint (notifications.n_notified, ==, 2);
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+typedef struct
+{
+  AsyncSyncLock *lock;
+  GCancellable  *cancellable;
+  gboolean       acquired;
+  gboolean       locked_after;
+  GError        *error;
+} BlockingAcquire;
+
+static gpointer
+blocking_acquire_thread (gpointer data)
+{
+  BlockingAcquire *blocking = data;
+
+  blocking->acquired = async_sync_lock_acquire (blocking->lock, blocking->cancellable,
+                                                &blocking->error);
+  blocking->locked_after = async_sync_lock_is_locked (blocking->lock);
+  if (blocking->acquired)
+    g_assert_true (async_sync_lock_release (blocking->lock, NULL));
+
+  return NULL;
+}
+
+static void
+wait_for_n_waiting (AsyncSyncLock *lock,
+                    guint          n)
+{
+  /* The worker is about to block: poll the observable state. */
+  while (async_sync_lock_get_n_waiting (lock) < n)
+    g_thread_yield ();
+}
+
+static void
+test_lock_blocking (void)
+{
+  TestRun *run = test_run_new (0, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  BlockingAcquire blocking = { lock, NULL, FALSE, FALSE, NULL };
+  GThread *thread;
+
+  g_test_summary ("async_sync_lock_acquire() blocks a worker thread until "
+                  "the holder releases, then returns holding the lock.");
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  thread = g_thread_new ("blocking", blocking_acquire_thread, &blocking);
+  wait_for_n_waiting (lock, 1);
+  g_assert_true (async_sync_lock_release (lock, NULL));
+  g_thread_join (thread);
+
+  g_assert_no_error (blocking.error);
+  g_assert_true (blocking.acquired);
+  g_assert_true (blocking.locked_after);
+  g_assert_false (async_sync_lock_is_locked (lock));
+
+  /* Free lock, same thread: returns at once. */
+  g_assert_true (async_sync_lock_acquire (lock, NULL, NULL));
+  g_assert_true (async_sync_lock_is_locked (lock));
+  g_assert_true (async_sync_lock_release (lock, NULL));
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+static void
+test_lock_blocking_cancelled (void)
+{
+  TestRun *run = test_run_new (0, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  BlockingAcquire blocking = { lock, g_cancellable_new (), TRUE, FALSE, NULL };
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  GThread *thread;
+
+  g_test_summary ("A blocked async_sync_lock_acquire() returns "
+                  "G_IO_ERROR_CANCELLED when its cancellable is cancelled "
+                  "from another thread; an already-cancelled one fails at "
+                  "once without taking the free lock.");
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  thread = g_thread_new ("blocking", blocking_acquire_thread, &blocking);
+  wait_for_n_waiting (lock, 1);
+  g_cancellable_cancel (blocking.cancellable);
+  g_thread_join (thread);
+
+  g_assert_error (blocking.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (blocking.acquired);
+  g_assert_true (blocking.locked_after);
+  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 0);
+  g_assert_true (async_sync_lock_release (lock, NULL));
+  g_assert_false (async_sync_lock_is_locked (lock));
+
+  g_cancellable_cancel (cancelled);
+  g_assert_false (async_sync_lock_acquire (lock, cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (async_sync_lock_is_locked (lock));
+
+  g_clear_error (&blocking.error);
+  g_clear_object (&blocking.cancellable);
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/AsyncSync/Error/domain-and-enum-registered", test_error_domain);
+  g_test_add_func ("/AsyncSync/Lock/properties/getters-and-locked-property", test_lock_properties);
+  g_test_add_func ("/AsyncSync/Lock/acquire/free-lock-taken-at-once-completes-later", test_lock_acquire_free);
+  g_test_add_func ("/AsyncSync/Lock/fifo/grant-order-is-call-order", test_lock_fifo);
+  g_test_add_func ("/AsyncSync/Lock/fifo/no-barging", test_lock_no_barging);
+  g_test_add_func ("/AsyncSync/Lock/hand-off/stays-locked", test_lock_hand_off_stays_locked);
+  g_test_add_func ("/AsyncSync/Lock/hand-off/chain-of-100000-is-flat", test_lock_chain);
+  g_test_add_func ("/AsyncSync/Lock/hand-off/chain-yields-to-other-sources", test_lock_chain_yields);
+  g_test_add_func ("/AsyncSync/Lock/cancel/while-queued", test_lock_cancel_while_queued);
+  g_test_add_func ("/AsyncSync/Lock/cancel/reverse-order-10000", test_lock_cancel_reverse);
+  g_test_add_func ("/AsyncSync/Lock/cancel/after-grant-succeeds", test_lock_cancel_after_grant);
+  g_test_add_func ("/AsyncSync/Lock/cancel/pre-cancelled-takes-nothing", test_lock_cancel_pre_cancelled);
+  g_test_add_func ("/AsyncSync/Lock/dispatch/no-callback-inside-api-calls", test_lock_no_callback_inside);
+  g_test_add_func ("/AsyncSync/Lock/lifetime/waiters-keep-lock-alive", test_lock_waiters_keep_alive);
+  g_test_add_func ("/AsyncSync/Lock/errors/release-unlocked-is-not-locked", test_lock_errors_not_locked);
+  g_test_add_func ("/AsyncSync/Lock/criticals/null-and-wrong-type-arguments", test_lock_criticals);
+  g_test_add_func ("/AsyncSync/Lock/threads/four-contexts-mutual-exclusion", test_lock_threads);
+  g_test_add_func ("/AsyncSync/Lock/threads/notify-on-home-context", test_lock_notify_home_context);
+  g_test_add_func ("/AsyncSync/Lock/blocking/acquire-from-worker", test_lock_blocking);
+  g_test_add_func ("/AsyncSync/Lock/blocking/acquire-cancelled-from-other-thread", test_lock_blocking_cancelled);
+
+  return g_test_run ();
+}

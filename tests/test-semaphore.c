@@ -1,0 +1,947 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+
+#include "async-sync-test-harness.h"
+
+#define N_CHAIN      100000
+#define N_CANCEL     10000
+#define N_THREADS    4
+#define N_PER_THREAD 2000
+
+static gboolean
+sem_acquire_finish (GObject       *source,
+                    GAsyncResult  *result,
+                    GError       **error)
+{
+  return async_sync_semaphore_acquire_finish (ASYNC_SYNC_SEMAPHORE (source), result, error);
+}
+
+static void
+start_acquire (AsyncSyncSemaphore *sem,
+               TestOp             *op)
+{
+  async_sync_semaphore_acquire_async (sem, op->cancellable, test_op_callback, test_op_start (op));
+}
+
+/* TestOpFunc: records is_locked (TRUE: no permit free, as during a hand-off). */
+static void
+record_locked (TestOp  *op,
+               GObject *source)
+{
+  op->locked_in_callback = async_sync_semaphore_is_locked (ASYNC_SYNC_SEMAPHORE (source));
+}
+
+/* TestOpFunc: gives the permit back, no callback running inside. */
+static void
+record_locked_and_release (TestOp  *op,
+                           GObject *source)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean released;
+
+  record_locked (op, source);
+  if (!op->ok)
+    return;
+
+  op->run->in_api = TRUE;
+  released = async_sync_semaphore_release (ASYNC_SYNC_SEMAPHORE (source), &error);
+  op->run->in_api = FALSE;
+  g_assert_no_error (error);
+  g_assert_true (released);
+}
+
+static void
+release (AsyncSyncSemaphore *sem)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (async_sync_semaphore_release (sem, &error));
+  g_assert_no_error (error);
+}
+
+static gboolean
+release_in_source (gpointer data)
+{
+  release (data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+cancel_in_source (gpointer data)
+{
+  g_cancellable_cancel (data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static guint
+value_property (AsyncSyncSemaphore *sem)
+{
+  guint value = 0;
+
+  g_object_get (sem, "value", &value, NULL);
+
+  return value;
+}
+
+static void
+test_semaphore_properties (void)
+{
+  TestRun *run = test_run_new (0, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (3);
+  AsyncSyncSemaphore *zero = async_sync_semaphore_new (0);
+  AsyncSyncSemaphore *dflt = g_object_new (ASYNC_SYNC_TYPE_SEMAPHORE, NULL);
+  GParamSpec *pspec;
+
+  g_test_summary ("get_value, the `value` property (initial value when "
+                  "constructing, current value when read), is_locked "
+                  "(no permit free) and try_acquire agree.");
+
+  g_assert_true (ASYNC_SYNC_IS_SEMAPHORE (sem));
+  g_assert_false (g_type_test_flags (ASYNC_SYNC_TYPE_SEMAPHORE, G_TYPE_FLAG_FINAL));
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 3);
+  g_assert_cmpuint (value_property (sem), ==, 3);
+  g_assert_false (async_sync_semaphore_is_locked (sem));
+  g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 0);
+  g_assert_cmpuint (async_sync_semaphore_get_value (dflt), ==, 1);
+  g_assert_cmpuint (async_sync_semaphore_get_value (zero), ==, 0);
+  g_assert_true (async_sync_semaphore_is_locked (zero));
+  g_assert_false (async_sync_semaphore_try_acquire (zero));
+
+  g_assert_true (async_sync_semaphore_try_acquire (sem));
+  g_assert_true (async_sync_semaphore_try_acquire (sem));
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+  g_assert_cmpuint (value_property (sem), ==, 1);
+  g_assert_false (async_sync_semaphore_is_locked (sem));
+  g_assert_true (async_sync_semaphore_try_acquire (sem));
+  g_assert_true (async_sync_semaphore_is_locked (sem));
+  g_assert_false (async_sync_semaphore_try_acquire (sem));
+  g_assert_cmpuint (value_property (sem), ==, 0);
+  release (sem);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+  g_assert_false (async_sync_semaphore_is_locked (sem));
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (sem), "value");
+  g_assert_nonnull (pspec);
+  g_assert_true (G_PARAM_SPEC_VALUE_TYPE (pspec) == G_TYPE_UINT);
+  g_assert_true ((pspec->flags & G_PARAM_READABLE) != 0);
+  g_assert_true ((pspec->flags & G_PARAM_CONSTRUCT_ONLY) != 0);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_unref_and_assert_finalized (run, zero);
+  test_run_unref_and_assert_finalized (run, dflt);
+  test_run_free (run);
+}
+
+static void
+test_semaphore_acquire_free (void)
+{
+  TestRun *run = test_run_new (1, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (2);
+  TestOp *op = test_run_op (run, 0);
+
+  g_test_summary ("Acquiring a free permit takes it at once; the callback "
+                  "runs from a later iteration, not inside the call.");
+
+  run->in_api = TRUE;
+  start_acquire (sem, op);
+  run->in_api = FALSE;
+  g_assert_false (op->done);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+  test_run_until_done (run, op);
+  test_op_assert_ok (op);
+  release (sem);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 2);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
+static void
+test_semaphore_fifo (void)
+{
+  TestRun *run = test_run_new (5, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
+  guint i;
+
+  g_test_summary ("Queued acquisitions get permits in call order.");
+
+  for (i = 0; i < 5; i++)
+    {
+      test_run_op (run, i)->then = record_locked_and_release;
+      start_acquire (sem, test_run_op (run, i));
+      g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, i + 1);
+    }
+  test_run_drain (run);
+  g_assert_cmpuint (run->n_done, ==, 0);
+
+  test_run_in_source (run, release_in_source, sem);
+  test_run_until_n_done (run, 5);
+  test_run_assert_order (run, 5, 0, 1, 2, 3, 4);
+  for (i = 0; i < 5; i++)
+    {
+      test_op_assert_ok (test_run_op (run, i));
+      g_assert_true (test_run_op (run, i)->locked_in_callback);
+    }
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
+static void
+test_semaphore_release_each_wakes_one (void)
+{
+  TestRun *run = test_run_new (3, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
+  guint i;
+
+  g_test_summary ("Each release hands one permit to the first waiter; the "
+                  "value only grows once nobody waits.");
+
+  for (i = 0; i < 3; i++)
+    start_acquire (sem, test_run_op (run, i));
+
+  release (sem);
+  release (sem);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
+  g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 1);
+  test_run_until_n_done (run, 2);
+  test_run_drain (run);
+  test_run_assert_order (run, 2, 0, 1);
+
+  release (sem);
+  test_run_until_n_done (run, 3);
+  test_run_assert_order (run, 3, 0, 1, 2);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
+  release (sem);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
+static void
+test_semaphore_no_barging (void)
+{
+  TestRun *run = test_run_new (2, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+
+  g_test_summary ("A permit released to a waiter is not up for grabs: "
+                  "try_acquire fails and a new acquisition queues.");
+
+  a->then = record_locked_and_release;
+  b->then = record_locked_and_release;
+  start_acquire (sem, a);
+  release (sem);
+  g_assert_false (async_sync_semaphore_try_acquire (sem));
+  start_acquire (sem, b);
+  g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 1);
+  g_assert_false (b->done);
+
+  test_run_until_n_done (run, 2);
+  test_run_assert_order (run, 2, 0, 1);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
+typedef struct
+{
+  guint         n_notified;
+  guint         last_value;
+  GThread      *thread;
+  GMainContext *context;
+} ValueNotifications;
+
+static void
+value_notified_cb (GObject    *object,
+                   GParamSpec *pspec,
+                   gpointer    user_data)
+{
+  ValueNotifications *notifications = user_data;
+
+  g_assert_true (g_thread_self () == notifications->thread);
+  g_assert_true (g_main_context_is_owner (notifications->context));
+  g_assert_true (g_main_context_get_thread_default () == notifications->context);
+  g_assert_cmpstr (pspec->name, ==, "value");
+
+  notifications->n_notified++;
+  g_object_get (object, "value", &notifications->last_value, NULL);
+}
+
+static void
+test_semaphore_hand_off (void)
+{
+  TestRun *run = test_run_new (1, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (1);
+  ValueNotifications notifications = { 0, G_MAXUINT, g_thread_self (), run->context };
+  TestOp *a = test_run_op (run, 0);
+
+  g_test_summary ("release() with a waiter hands the permit over: the value "
+                  "stays 0 throughout and `notify::value` does not fire.");
+
+  g_signal_connect (sem, "notify::value", G_CALLBACK (value_notified_cb), &notifications);
+  g_assert_true (async_sync_semaphore_try_acquire (sem));
+  test_run_drain (run);
+  g_assert_cmpuint (notifications.n_notified, ==, 1);
+  g_assert_cmpuint (notifications.last_value, ==, 0);
+
+  a->then = record_locked;
+  start_acquire (sem, a);
+  release (sem);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
+  g_assert_cmpuint (value_property (sem), ==, 0);
+  g_assert_true (async_sync_semaphore_is_locked (sem));
+  g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 0);
+
+  test_run_until_done (run, a);
+  test_op_assert_ok (a);
+  g_assert_true (a->locked_in_callback);
+  test_run_drain (run);
+  g_assert_cmpuint (notifications.n_notified, ==, 1);
+
+  release (sem);
+  test_run_drain (run);
+  g_assert_cmpuint (notifications.n_notified, ==, 2);
+  g_assert_cmpuint (notifications.last_value, ==, 1);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
+static void
+test_semaphore_cancel_while_queued (void)
+{
+  TestRun *run = test_run_new (3, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+  TestOp *c = test_run_op (run, 2);
+
+  g_test_summary ("Cancelling a queued acquisition removes it at once and "
+                  "fails it CANCELLED; it takes no permit and the others "
+                  "still get theirs in order.");
+
+  start_acquire (sem, a);
+  test_op_cancellable (b);
+  start_acquire (sem, b);
+  start_acquire (sem, c);
+
+  run->in_api = TRUE;
+  g_cancellable_cancel (b->cancellable);
+  run->in_api = FALSE;
+  g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 2);
+  test_run_until_done (run, b);
+  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (a->done);
+  g_assert_false (c->done);
+
+  release (sem);
+  release (sem);
+  test_run_until_n_done (run, 3);
+  test_run_assert_order (run, 3, 1, 0, 2);
+  test_op_assert_ok (a);
+  test_op_assert_ok (c);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
+  release (sem);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
+static void
+test_semaphore_cancel_reverse (void)
+{
+  TestRun *run = test_run_new (N_CANCEL, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
+  guint i;
+
+  g_test_summary ("10,000 queued acquisitions cancelled last-first each "
+                  "leave the queue at once and fail in cancellation order; "
+                  "no permit is taken.");
+
+  for (i = 0; i < N_CANCEL; i++)
+    {
+      test_op_cancellable (test_run_op (run, i));
+      start_acquire (sem, test_run_op (run, i));
+    }
+  for (i = N_CANCEL; i > 0; i--)
+    {
+      g_cancellable_cancel (test_run_op (run, i - 1)->cancellable);
+      g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, i - 1);
+    }
+
+  test_run_until_n_done (run, N_CANCEL);
+  test_run_assert_order_range (run, N_CANCEL - 1, 0);
+  for (i = 0; i < N_CANCEL; i++)
+    test_op_assert_error (test_run_op (run, i), G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  release (sem);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
+static void
+test_semaphore_cancel_after_grant (void)
+{
+  TestRun *run = test_run_new (2, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+
+  g_test_summary ("A permit handed over (by release or at once) is kept "
+                  "when the cancellable fires later; releasing it restores "
+                  "the value.");
+
+  test_op_cancellable (a);
+  start_acquire (sem, a);
+  release (sem);
+  g_cancellable_cancel (a->cancellable);
+  test_run_until_done (run, a);
+  test_op_assert_ok (a);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
+  release (sem);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+
+  test_op_cancellable (b);
+  start_acquire (sem, b);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
+  g_cancellable_cancel (b->cancellable);
+  test_run_until_done (run, b);
+  test_op_assert_ok (b);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
+  release (sem);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
+static void
+test_semaphore_cancel_pre_cancelled (void)
+{
+  TestRun *run = test_run_new (2, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (1);
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+
+  g_test_summary ("An already-cancelled cancellable fails the acquisition "
+                  "without taking a free permit and without queueing.");
+
+  g_cancellable_cancel (test_op_cancellable (a));
+  start_acquire (sem, a);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+  g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 0);
+  test_run_until_done (run, a);
+  test_op_assert_error (a, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+
+  g_assert_true (async_sync_semaphore_try_acquire (sem));
+  g_cancellable_cancel (test_op_cancellable (b));
+  start_acquire (sem, b);
+  g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 0);
+  test_run_until_done (run, b);
+  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  release (sem);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
+static void
+test_semaphore_no_callback_inside (void)
+{
+  TestRun *run = test_run_new (3, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+  TestOp *c = test_run_op (run, 2);
+
+  g_test_summary ("No callback runs inside release(), a cancellation or "
+                  "acquire_async(), even from a main-loop dispatch.");
+
+  start_acquire (sem, a);
+  test_op_cancellable (b);
+  start_acquire (sem, b);
+  test_run_in_source (run, release_in_source, sem);
+  test_run_in_source (run, cancel_in_source, b->cancellable);
+  test_run_until_n_done (run, 2);
+  test_op_assert_ok (a);
+  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  test_run_in_source (run, release_in_source, sem);
+  run->in_api = TRUE;
+  start_acquire (sem, c);
+  run->in_api = FALSE;
+  test_run_until_done (run, c);
+  test_op_assert_ok (c);
+  g_assert_cmpuint (run->max_depth, ==, 1);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
+typedef struct
+{
+  AsyncSyncSemaphore *free_sem;
+  AsyncSyncSemaphore *busy_sem;
+  TestOp             *fresh;
+} GrantInCallback;
+
+/* TestOpFunc, run by the dispatcher: makes two grants in the iteration it
+ * runs in, the first to a request made right now. */
+static void
+grant_fresh_then_old (TestOp  *op,
+                      GObject *source)
+{
+  GrantInCallback *grant = op->data;
+
+  start_acquire (grant->free_sem, grant->fresh);
+  release (grant->busy_sem);
+}
+
+static void
+test_semaphore_completion_order (void)
+{
+  TestRun *run = test_run_new (3, sem_acquire_finish);
+  TestOp *old = test_run_op (run, 0);
+  TestOp *fresh = test_run_op (run, 1);
+  TestOp *trigger = test_run_op (run, 2);
+  GrantInCallback grant = { async_sync_semaphore_new (2), async_sync_semaphore_new (0), fresh };
+
+  g_test_summary ("Completions on one context run in grant order, even when "
+                  "the first grant was made in the dispatch that is running "
+                  "(to a request made there) and the next went to an older "
+                  "request.");
+
+  start_acquire (grant.busy_sem, old);
+  test_run_drain (run);
+  trigger->then = grant_fresh_then_old;
+  trigger->data = &grant;
+  start_acquire (grant.free_sem, trigger);
+  test_run_until_n_done (run, 3);
+  test_run_assert_order (run, 3, 2, 1, 0);
+  test_op_assert_ok (old);
+  test_op_assert_ok (fresh);
+
+  test_run_unref_and_assert_finalized (run, grant.free_sem);
+  test_run_unref_and_assert_finalized (run, grant.busy_sem);
+  test_run_free (run);
+}
+
+static void
+test_semaphore_chain (void)
+{
+  TestRun *run = test_run_new (N_CHAIN, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (1);
+  guint i;
+
+  g_test_summary ("A chain of 100,000 permit hand-offs (each callback "
+                  "releases) completes in order, flat, without one "
+                  "iteration per hand-off.");
+
+  g_assert_true (async_sync_semaphore_try_acquire (sem));
+  for (i = 0; i < N_CHAIN; i++)
+    {
+      test_run_op (run, i)->then = record_locked_and_release;
+      start_acquire (sem, test_run_op (run, i));
+    }
+
+  test_run_in_source (run, release_in_source, sem);
+  run->n_iterations = 0;
+  test_run_until_n_done (run, N_CHAIN);
+  test_run_assert_order_range (run, 0, N_CHAIN - 1);
+  for (i = 0; i < N_CHAIN; i++)
+    g_assert_true (test_run_op (run, i)->locked_in_callback);
+  g_assert_cmpuint (run->max_depth, ==, 1);
+  g_assert_cmpuint (run->n_iterations, <, N_CHAIN / 2);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
+static void
+test_semaphore_waiters_keep_alive (void)
+{
+  TestRun *run = test_run_new (2, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
+  gpointer weak = sem;
+
+  g_test_summary ("Queued acquisitions keep the semaphore alive after its "
+                  "last user reference is dropped; it is freed once they are "
+                  "done.");
+
+  g_object_add_weak_pointer (G_OBJECT (sem), &weak);
+  start_acquire (sem, test_run_op (run, 0));
+  start_acquire (sem, test_run_op (run, 1));
+  g_object_unref (sem);
+  sem = NULL;
+
+  test_run_drain (run);
+  g_assert_nonnull (weak);
+  release (weak);
+  test_run_until_done (run, test_run_op (run, 0));
+  g_assert_nonnull (weak);
+  release (weak);
+  test_run_until_done (run, test_run_op (run, 1));
+  test_run_assert_order (run, 2, 0, 1);
+
+  test_run_drain (run);
+  g_assert_null (weak);
+
+  test_run_free (run);
+}
+
+static void
+test_semaphore_errors (void)
+{
+  TestRun *run = test_run_new (0, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
+  AsyncSyncSemaphore *max = async_sync_semaphore_new (G_MAXUINT - 1);
+  ValueNotifications notifications = { 0, 0, g_thread_self (), run->context };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A plain semaphore accepts any number of releases up to "
+                  "G_MAXUINT; one more fails with ASYNC_SYNC_ERROR_VALUE and "
+                  "changes nothing.");
+
+  release (sem);
+  release (sem);
+  release (sem);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 3);
+
+  g_signal_connect (max, "notify::value", G_CALLBACK (value_notified_cb), &notifications);
+  release (max);
+  g_assert_cmpuint (async_sync_semaphore_get_value (max), ==, G_MAXUINT);
+  test_run_drain (run);
+  g_assert_cmpuint (notifications.n_notified, ==, 1);
+
+  g_assert_false (async_sync_semaphore_release (max, &error));
+  g_assert_error (error, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_VALUE);
+  g_assert_false (async_sync_semaphore_release (max, NULL));
+  g_assert_cmpuint (async_sync_semaphore_get_value (max), ==, G_MAXUINT);
+  test_run_drain (run);
+  g_assert_cmpuint (notifications.n_notified, ==, 1);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_unref_and_assert_finalized (run, max);
+  test_run_free (run);
+}
+
+static void
+never_called_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_assert_not_reached ();
+}
+
+static void
+test_semaphore_criticals (void)
+{
+  g_test_summary ("NULL or wrong-type arguments log a critical, return, and "
+                  "change nothing.");
+
+  if (g_test_subprocess ())
+    {
+      TestRun *run = test_run_new (0, sem_acquire_finish);
+      AsyncSyncSemaphore *sem = async_sync_semaphore_new (1);
+      GObject *not_a_sem = g_object_new (G_TYPE_OBJECT, NULL);
+      GTask *foreign = g_task_new (not_a_sem, NULL, NULL, NULL);
+      GError *error = NULL;
+
+      test_trap_criticals_nonfatal ();
+
+      async_sync_semaphore_acquire_async (NULL, NULL, never_called_cb, NULL);
+      async_sync_semaphore_acquire_async ((AsyncSyncSemaphore *) not_a_sem, NULL, never_called_cb, NULL);
+      async_sync_semaphore_acquire_async (sem, (GCancellable *) not_a_sem, never_called_cb, NULL);
+      g_assert_false (async_sync_semaphore_try_acquire (NULL));
+      g_assert_false (async_sync_semaphore_release (NULL, &error));
+      g_assert_cmpuint (async_sync_semaphore_get_value (NULL), ==, 0);
+      g_assert_false (async_sync_semaphore_is_locked (NULL));
+      g_assert_cmpuint (async_sync_semaphore_get_n_waiting (NULL), ==, 0);
+      g_assert_false (async_sync_semaphore_acquire (NULL, NULL, &error));
+      g_assert_false (async_sync_semaphore_acquire_finish (sem, G_ASYNC_RESULT (foreign), &error));
+      g_assert_no_error (error);
+
+      test_run_drain (run);
+      g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+      g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 0);
+
+      g_task_return_boolean (foreign, TRUE);
+      g_object_unref (foreign);
+      test_run_drain (run);
+      g_object_unref (not_a_sem);
+      test_run_unref_and_assert_finalized (run, sem);
+      test_run_free (run);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*CRITICAL*async_sync_semaphore_acquire_async*ASYNC_SYNC_IS_SEMAPHORE (self)*"
+                             "*CRITICAL*async_sync_semaphore_acquire_async*ASYNC_SYNC_IS_SEMAPHORE (self)*"
+                             "*CRITICAL*async_sync_semaphore_acquire_async*G_IS_CANCELLABLE (cancellable)*"
+                             "*CRITICAL*async_sync_semaphore_try_acquire*ASYNC_SYNC_IS_SEMAPHORE (self)*"
+                             "*CRITICAL*async_sync_semaphore_release*ASYNC_SYNC_IS_SEMAPHORE (self)*"
+                             "*CRITICAL*async_sync_semaphore_get_value*ASYNC_SYNC_IS_SEMAPHORE (self)*"
+                             "*CRITICAL*async_sync_semaphore_is_locked*ASYNC_SYNC_IS_SEMAPHORE (self)*"
+                             "*CRITICAL*async_sync_semaphore_get_n_waiting*ASYNC_SYNC_IS_SEMAPHORE (self)*"
+                             "*CRITICAL*async_sync_semaphore_acquire*ASYNC_SYNC_IS_SEMAPHORE (self)*"
+                             "*CRITICAL*semaphore_acquire_finish*g_task_is_valid*");
+}
+
+/* N of M: four threads, two permits. */
+typedef struct
+{
+  AsyncSyncSemaphore *sem;
+  gint                n_inside;
+  gint                max_inside;
+} Limit;
+
+static void
+limited_section (TestOp  *op,
+                 GObject *source)
+{
+  Limit *limit = op->data;
+  gint inside;
+
+  test_op_assert_ok (op);
+  inside = g_atomic_int_add (&limit->n_inside, 1) + 1;
+  g_assert_cmpint (inside, <=, 2);
+  if (inside > g_atomic_int_get (&limit->max_inside))
+    g_atomic_int_set (&limit->max_inside, inside);
+  g_thread_yield ();
+  g_atomic_int_add (&limit->n_inside, -1);
+  record_locked_and_release (op, source);
+}
+
+static gpointer
+limit_thread (gpointer data)
+{
+  Limit *limit = data;
+  TestRun *run = test_run_new (N_PER_THREAD, sem_acquire_finish);
+  guint i;
+
+  for (i = 0; i < N_PER_THREAD; i++)
+    {
+      TestOp *op = test_run_op (run, i);
+
+      op->then = limited_section;
+      op->data = limit;
+      start_acquire (limit->sem, op);
+      test_run_until_done (run, op);
+    }
+  test_run_free (run);
+
+  return NULL;
+}
+
+static void
+test_semaphore_threads (void)
+{
+  TestRun *run = test_run_new (0, sem_acquire_finish);
+  Limit limit = { async_sync_semaphore_new (2), 0, 0 };
+  GThread *threads[N_THREADS];
+  guint i;
+
+  g_test_summary ("Four threads, each on its own context, share a "
+                  "semaphore of 2: never more than two holders at once, each "
+                  "callback in its own thread.");
+
+  for (i = 0; i < N_THREADS; i++)
+    threads[i] = g_thread_new ("limit", limit_thread, &limit);
+  for (i = 0; i < N_THREADS; i++)
+    g_thread_join (threads[i]);
+
+  g_assert_cmpint (limit.n_inside, ==, 0);
+  g_assert_cmpint (limit.max_inside, <=, 2);
+  g_assert_cmpuint (async_sync_semaphore_get_value (limit.sem), ==, 2);
+  g_assert_cmpuint (async_sync_semaphore_get_n_waiting (limit.sem), ==, 0);
+
+  test_run_unref_and_assert_finalized (run, limit.sem);
+  test_run_free (run);
+}
+
+typedef struct
+{
+  AsyncSyncSemaphore *sem;
+  gboolean            acquire;
+} ChangeInThread;
+
+static gpointer
+change_thread (gpointer data)
+{
+  ChangeInThread *change = data;
+  GMainContext *context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  if (change->acquire)
+    g_assert_true (async_sync_semaphore_try_acquire (change->sem));
+  else
+    release (change->sem);
+  test_drain_context (context);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+
+  return NULL;
+}
+
+static void
+test_semaphore_notify_home_context (void)
+{
+  TestRun *run = test_run_new (0, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (1);
+  ValueNotifications notifications = { 0, G_MAXUINT, g_thread_self (), run->context };
+  ChangeInThread change = { sem, TRUE };
+  GThread *thread;
+
+  g_test_summary ("A value change made in another thread is notified on "
+                  "the semaphore's home context, in its thread, only there.");
+
+  g_signal_connect (sem, "notify::value", G_CALLBACK (value_notified_cb), &notifications);
+
+  thread = g_thread_new ("change", change_thread, &change);
+  while (notifications.n_notified < 1)
+    g_main_context_iteration (run->context, TRUE);
+  g_thread_join (thread);
+  g_assert_cmpuint (notifications.last_value, ==, 0);
+
+  change.acquire = FALSE;
+  thread = g_thread_new ("change", change_thread, &change);
+  while (notifications.n_notified < 2)
+    g_main_context_iteration (run->context, TRUE);
+  g_thread_join (thread);
+  g_assert_cmpuint (notifications.last_value, ==, 1);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
+typedef struct
+{
+  AsyncSyncSemaphore *sem;
+  GCancellable       *cancellable;
+  gboolean            acquired;
+  GError             *error;
+} BlockingAcquire;
+
+static gpointer
+blocking_acquire_thread (gpointer data)
+{
+  BlockingAcquire *blocking = data;
+
+  blocking->acquired = async_sync_semaphore_acquire (blocking->sem, blocking->cancellable,
+                                                     &blocking->error);
+
+  return NULL;
+}
+
+static void
+wait_for_n_waiting (AsyncSyncSemaphore *sem,
+                    guint               n)
+{
+  /* The worker is about to block: poll the observable state. */
+  while (async_sync_semaphore_get_n_waiting (sem) < n)
+    g_thread_yield ();
+}
+
+static void
+test_semaphore_blocking (void)
+{
+  TestRun *run = test_run_new (0, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
+  BlockingAcquire blocking = { sem, NULL, FALSE, NULL };
+  GThread *thread;
+
+  g_test_summary ("async_sync_semaphore_acquire() blocks a worker until a "
+                  "permit is released, then returns holding it.");
+
+  thread = g_thread_new ("blocking", blocking_acquire_thread, &blocking);
+  wait_for_n_waiting (sem, 1);
+  release (sem);
+  g_thread_join (thread);
+  g_assert_no_error (blocking.error);
+  g_assert_true (blocking.acquired);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
+
+  release (sem);
+  g_assert_true (async_sync_semaphore_acquire (sem, NULL, NULL));
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
+static void
+test_semaphore_blocking_cancelled (void)
+{
+  TestRun *run = test_run_new (0, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
+  BlockingAcquire blocking = { sem, g_cancellable_new (), TRUE, NULL };
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  GThread *thread;
+
+  g_test_summary ("A blocked async_sync_semaphore_acquire() returns "
+                  "CANCELLED when cancelled from another thread, taking "
+                  "nothing; an already-cancelled one does not take a free "
+                  "permit.");
+
+  thread = g_thread_new ("blocking", blocking_acquire_thread, &blocking);
+  wait_for_n_waiting (sem, 1);
+  g_cancellable_cancel (blocking.cancellable);
+  g_thread_join (thread);
+  g_assert_error (blocking.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (blocking.acquired);
+  g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 0);
+
+  release (sem);
+  g_cancellable_cancel (cancelled);
+  g_assert_false (async_sync_semaphore_acquire (sem, cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
+
+  g_clear_error (&blocking.error);
+  g_clear_object (&blocking.cancellable);
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/AsyncSync/Semaphore/properties/value-is-locked-try-acquire", test_semaphore_properties);
+  g_test_add_func ("/AsyncSync/Semaphore/acquire/free-permit-taken-at-once-completes-later", test_semaphore_acquire_free);
+  g_test_add_func ("/AsyncSync/Semaphore/fifo/grant-order-is-call-order", test_semaphore_fifo);
+  g_test_add_func ("/AsyncSync/Semaphore/fifo/each-release-wakes-one", test_semaphore_release_each_wakes_one);
+  g_test_add_func ("/AsyncSync/Semaphore/fifo/no-barging", test_semaphore_no_barging);
+  g_test_add_func ("/AsyncSync/Semaphore/hand-off/value-stays-zero", test_semaphore_hand_off);
+  g_test_add_func ("/AsyncSync/Semaphore/hand-off/chain-of-100000-is-flat", test_semaphore_chain);
+  g_test_add_func ("/AsyncSync/Semaphore/cancel/while-queued", test_semaphore_cancel_while_queued);
+  g_test_add_func ("/AsyncSync/Semaphore/cancel/reverse-order-10000", test_semaphore_cancel_reverse);
+  g_test_add_func ("/AsyncSync/Semaphore/cancel/after-grant-keeps-permit", test_semaphore_cancel_after_grant);
+  g_test_add_func ("/AsyncSync/Semaphore/cancel/pre-cancelled-takes-nothing", test_semaphore_cancel_pre_cancelled);
+  g_test_add_func ("/AsyncSync/Semaphore/dispatch/no-callback-inside-api-calls", test_semaphore_no_callback_inside);
+  g_test_add_func ("/AsyncSync/Semaphore/dispatch/completion-order-is-grant-order", test_semaphore_completion_order);
+  g_test_add_func ("/AsyncSync/Semaphore/lifetime/waiters-keep-semaphore-alive", test_semaphore_waiters_keep_alive);
+  g_test_add_func ("/AsyncSync/Semaphore/errors/value-at-maxuint", test_semaphore_errors);
+  g_test_add_func ("/AsyncSync/Semaphore/criticals/null-and-wrong-type-arguments", test_semaphore_criticals);
+  g_test_add_func ("/AsyncSync/Semaphore/threads/two-permits-four-contexts", test_semaphore_threads);
+  g_test_add_func ("/AsyncSync/Semaphore/threads/notify-on-home-context", test_semaphore_notify_home_context);
+  g_test_add_func ("/AsyncSync/Semaphore/blocking/acquire-from-worker", test_semaphore_blocking);
+  g_test_add_func ("/AsyncSync/Semaphore/blocking/acquire-cancelled-from-other-thread", test_semaphore_blocking_cancelled);
+
+  return g_test_run ();
+}
