@@ -14,7 +14,11 @@
  * items one by one and returns each GTask from its own dispatch, where GTask
  * runs the callback at once, so a chain of N hand-offs runs in a flat loop
  * inside a few dispatches.  The work per dispatch is bounded in items and
- * time, so redraws and I/O on the same context are never starved.
+ * time, so redraws and I/O on the same context are never starved: when a
+ * dispatch runs out of budget with work left, the dispatcher drops to
+ * G_PRIORITY_LOW for one turn, so that every other ready source, whatever
+ * its priority (GTK's redraws run at G_PRIORITY_HIGH_IDLE + 20, idles at
+ * G_PRIORITY_DEFAULT_IDLE), is dispatched before the next batch.
  */
 
 #include "config.h"
@@ -32,6 +36,7 @@ struct _AsyncSyncDispatcher
   GMutex        mutex;    /* guards ready; a leaf lock: nothing is taken under it */
   GQueue        ready;    /* of AsyncSyncDispatchItem, through item->link */
   GMainContext *context;  /* unowned: the source is attached to it */
+  gboolean      yielding; /* at G_PRIORITY_LOW after a full batch; owner thread only */
 };
 
 /* context -> dispatcher; entries are removed when the dispatcher is finalized */
@@ -99,19 +104,36 @@ dispatcher_dispatch (GSource     *source,
   AsyncSyncDispatcher *self = (AsyncSyncDispatcher *) source;
   gint64 now = g_source_get_time (source);
   gint64 deadline = g_get_monotonic_time () + DISPATCH_MAX_USEC;
+  gboolean budget_spent = TRUE;
   guint n;
+
+  /* Every other ready source had its turn: back to the normal priority. */
+  if (self->yielding)
+    {
+      self->yielding = FALSE;
+      g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    }
 
   for (n = 1; n <= DISPATCH_MAX_ITEMS; n++)
     {
       AsyncSyncDispatchItem *item = dispatcher_pop_runnable (self, now);
 
       if (item == NULL)
-        break;
+        {
+          budget_spent = FALSE;
+          break;
+        }
 
       item->run (item);
 
       if (n % DISPATCH_CLOCK_EVERY == 0 && g_get_monotonic_time () >= deadline)
         break;
+    }
+
+  if (budget_spent)
+    {
+      self->yielding = TRUE;
+      g_source_set_priority (source, G_PRIORITY_LOW);
     }
 
   return G_SOURCE_CONTINUE;

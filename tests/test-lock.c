@@ -539,8 +539,9 @@ bystander_cb (gpointer user_data)
 }
 
 static void
-test_lock_chain_yields (void)
+test_lock_chain_yields (gconstpointer data)
 {
+  gint priority = GPOINTER_TO_INT (data);
   TestRun *run = test_run_new (N_CANCEL, lock_acquire_finish);
   AsyncSyncLock *lock = async_sync_lock_new ();
   Bystander bystander = { run, 0, FALSE };
@@ -548,7 +549,8 @@ test_lock_chain_yields (void)
   guint i;
 
   g_test_summary ("A long chain of hand-offs is dispatched in bounded "
-                  "slices: another source of the same priority runs before "
+                  "slices, yielding to every other ready source: one of the "
+                  "same or a lower priority (a redraw, an idle) runs before "
                   "the chain is over.");
 
   g_assert_true (async_sync_lock_try_acquire (lock));
@@ -562,7 +564,7 @@ test_lock_chain_yields (void)
   g_assert_true (async_sync_lock_release (lock, NULL));
 
   source = g_idle_source_new ();
-  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_priority (source, priority);
   g_source_set_callback (source, bystander_cb, &bystander, NULL);
   g_source_attach (source, run->context);
   g_source_unref (source);
@@ -993,7 +995,14 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Lock/fifo/no-barging", test_lock_no_barging);
   g_test_add_func ("/AsyncSync/Lock/hand-off/stays-locked", test_lock_hand_off_stays_locked);
   g_test_add_func ("/AsyncSync/Lock/hand-off/chain-of-100000-is-flat", test_lock_chain);
-  g_test_add_func ("/AsyncSync/Lock/hand-off/chain-yields-to-other-sources", test_lock_chain_yields);
+  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-yields-to-other-sources/default",
+                        GINT_TO_POINTER (G_PRIORITY_DEFAULT), test_lock_chain_yields);
+  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-yields-to-other-sources/redraw",
+                        GINT_TO_POINTER (G_PRIORITY_HIGH_IDLE + 20), test_lock_chain_yields);
+  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-yields-to-other-sources/idle",
+                        GINT_TO_POINTER (G_PRIORITY_DEFAULT_IDLE), test_lock_chain_yields);
+  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-yields-to-other-sources/low",
+                        GINT_TO_POINTER (G_PRIORITY_LOW), test_lock_chain_yields);
   g_test_add_func ("/AsyncSync/Lock/cancel/while-queued", test_lock_cancel_while_queued);
   g_test_add_func ("/AsyncSync/Lock/cancel/reverse-order-10000", test_lock_cancel_reverse);
   g_test_add_func ("/AsyncSync/Lock/cancel/after-grant-succeeds", test_lock_cancel_after_grant);
