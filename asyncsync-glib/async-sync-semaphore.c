@@ -426,6 +426,13 @@ semaphore_release (AsyncSyncSemaphore  *self,
   guint bound;
   gboolean released;
 
+  if (n == 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           "A release must be of at least one permit");
+      return FALSE;
+    }
+
   g_mutex_lock (&priv->mutex);
   bound = priv->bound;
   released = n <= bound - priv->value;
@@ -687,6 +694,9 @@ async_sync_semaphore_try_acquire_many (AsyncSyncSemaphore *self,
  * queue while the value covers them.  As async_sync_semaphore_release(),
  * it fails with %ASYNC_SYNC_ERROR_VALUE and changes nothing if the value
  * would exceed the bound (%G_MAXUINT for a plain semaphore).
+ *
+ * Releasing 0 permits fails with %G_IO_ERROR_INVALID_ARGUMENT, as
+ * acquiring 0 does: every request is for at least one permit.
  *
  * Returns: %TRUE on success; %FALSE with @error set otherwise
  *

@@ -291,7 +291,7 @@ test_weighted_invalid_argument (void)
   AsyncSyncBoundedSemaphore *bounded = async_sync_bounded_semaphore_new (3);
   g_autoptr(GError) error = NULL;
 
-  g_test_summary ("acquire_many (0) and, on a BoundedSemaphore, a request "
+  g_test_summary ("acquire_many (0), release_many (0) and, on a BoundedSemaphore, a request "
                   "above the bound fail with G_IO_ERROR_INVALID_ARGUMENT "
                   "(async and blocking) without queueing, even with "
                   "others queued; a request of exactly the bound works.");
@@ -301,6 +301,10 @@ test_weighted_invalid_argument (void)
   test_run_until_done (run, test_run_op (run, 0));
   test_op_assert_error (test_run_op (run, 0), G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_assert_false (async_sync_semaphore_acquire_many (semaphore, 0, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  assert_state (semaphore, 2, 0);
+  g_assert_false (async_sync_semaphore_release_many (semaphore, 0, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   assert_state (semaphore, 2, 0);
