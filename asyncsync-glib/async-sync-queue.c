@@ -191,21 +191,6 @@ queue_complete_all (AsyncSyncWaiterQueue *queue)
 }
 
 static void
-async_sync_queue_constructed (GObject *object)
-{
-  AsyncSyncQueue *self = ASYNC_SYNC_QUEUE (object);
-
-  G_OBJECT_CLASS (async_sync_queue_parent_class)->constructed (object);
-
-  if (!g_type_is_a (self->item_type, G_TYPE_OBJECT))
-    {
-      g_critical ("AsyncSyncQueue:item-type must be a GObject type, not %s",
-                  g_type_name (self->item_type));
-      self->item_type = G_TYPE_OBJECT;
-    }
-}
-
-static void
 async_sync_queue_finalize (GObject *object)
 {
   AsyncSyncQueue *self = ASYNC_SYNC_QUEUE (object);
@@ -276,7 +261,6 @@ async_sync_queue_class_init (AsyncSyncQueueClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->constructed = async_sync_queue_constructed;
   object_class->finalize = async_sync_queue_finalize;
   object_class->get_property = async_sync_queue_get_property;
   object_class->set_property = async_sync_queue_set_property;
