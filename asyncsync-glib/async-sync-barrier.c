@@ -54,6 +54,12 @@
  *   // each worker, at the end of its phase:
  *   async_sync_barrier_wait_async (barrier, NULL, arrived, worker);
  * ]|
+ *
+ * In Python, async_sync_barrier_wait_finish() returns a tuple
+ * `(True, index)`; in GJS, `await barrier.wait_async(null)` resolves to
+ * `[index]`.  A complete program: <link linkend="recipe-barrier">phased
+ * workers</link>; asyncio's calls side by side: see
+ * the <link linkend="porting-barrier">porting table</link>.
  */
 
 typedef enum

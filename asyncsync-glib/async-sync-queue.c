@@ -62,6 +62,10 @@
  *
  *   queue = async_sync_queue_new (G_TYPE_FILE, 16);  // at most 16 pending files
  * ]|
+ *
+ * A complete program with join and shutdown: see
+ * the <link linkend="recipe-queue">work queue recipe</link>; asyncio's
+ * calls side by side: the <link linkend="porting-queue">porting table</link>.
  */
 
 /**

@@ -40,6 +40,10 @@
  *   async_sync_rw_lock_read_release (ASYNC_SYNC_RW_LOCK (lock), NULL);
  * }
  * ]|
+ *
+ * A complete program, in C, Python and JavaScript: see
+ * the <link linkend="recipe-rw-lock">read-write lock recipe</link>;
+ * tokio's calls side by side: the <link linkend="porting-tokio">porting table</link>.
  */
 
 /* A queued request for the write side. */

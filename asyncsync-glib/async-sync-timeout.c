@@ -50,6 +50,9 @@
  *
  * From Python: `lock.acquire_async(AsyncSync.Timeout.new(500), callback)`;
  * from GJS: `await lock.acquire_async(AsyncSync.Timeout.new(500))`.
+ * A complete program, in C, Python and JavaScript: see
+ * the <link linkend="recipe-timeout">deadline recipe</link>; asyncio's
+ * calls side by side: the <link linkend="porting-timeouts">porting table</link>.
  */
 
 /**

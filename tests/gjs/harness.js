@@ -21,6 +21,9 @@ const PAIRS = {
     Event: ['wait'],
     Condition: ['acquire', 'wait', 'wait_for'],
     Semaphore: ['acquire', 'acquire_many'],
+    Barrier: ['wait'],
+    Queue: ['put', 'get', 'join'],
+    RWLock: ['read_acquire', 'write_acquire'],
 };
 for (const [klass, operations] of Object.entries(PAIRS)) {
     for (const op of operations)
@@ -79,6 +82,11 @@ export async function assertRejects(promise, check = () => true) {
 export const isNotLocked = e => e.matches(AsyncSync.Error, AsyncSync.Error.NOT_LOCKED);
 export const isValueError = e => e.matches(AsyncSync.Error, AsyncSync.Error.VALUE);
 export const isCancelled = e => e.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.CANCELLED);
+export const isTimedOut = e => e.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.TIMED_OUT);
+export const isWouldBlock = e => e.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.WOULD_BLOCK);
+export const isInvalidArgument = e => e.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.INVALID_ARGUMENT);
+export const isBrokenBarrier = e => e.matches(AsyncSync.Error, AsyncSync.Error.BROKEN_BARRIER);
+export const isShutDown = e => e.matches(AsyncSync.Error, AsyncSync.Error.SHUT_DOWN);
 
 // Resolves once the main context has nothing of default priority left to
 // do: pending completions and notifications have all run.
@@ -100,6 +108,17 @@ export async function until(predicate, what = 'the condition') {
         await settle();
     }
     throw new AssertionError(`gave up waiting for ${what}`);
+}
+
+// Resolves once the AsyncSync.Timeout's deadline has passed.
+export async function expiry(timeout) {
+    const leftMs = Math.max(0, Math.ceil((timeout.get_deadline() - GLib.get_monotonic_time()) / 1000));
+    await new Promise(resolve => GLib.timeout_add(GLib.PRIORITY_DEFAULT, leftMs + 1, () => {
+        if (!timeout.has_expired())
+            return GLib.SOURCE_CONTINUE;
+        resolve();
+        return GLib.SOURCE_REMOVE;
+    }));
 }
 
 // Returns a fresh Cancellable, cancelled already.

@@ -3,7 +3,7 @@
 // never a crash.
 
 import {
-    AsyncSync, GLib, Gio, assert, assertEqual, assertRejects, assertThrows, run,
+    AsyncSync, GLib, GObject, Gio, assert, assertEqual, assertRejects, assertThrows, run,
     test,
 } from './harness.js';
 
@@ -14,6 +14,7 @@ test('error domain: AsyncSync.Error, error_quark(), Error.quark()', async () => 
     assertEqual(AsyncSync.Error.NOT_LOCKED, 0);
     assertEqual(AsyncSync.Error.VALUE, 1);
     assertEqual(AsyncSync.Error.BROKEN_BARRIER, 2);
+    assertEqual(AsyncSync.Error.SHUT_DOWN, 3);
     assertEqual(AsyncSync.MAJOR_VERSION, 1);
     assert(Number.isInteger(AsyncSync.MINOR_VERSION) && Number.isInteger(AsyncSync.MICRO_VERSION));
 });
@@ -67,6 +68,22 @@ test('wrong types throw', async () => {
     assertThrows(() => lock.acquire_finish('not a result'));
     assertThrows(() => new AsyncSync.Condition().wait_for_async(42, null, () => {}));
     assert(!lock.is_locked());
+});
+
+test('bad input to the extra classes throws', async () => {
+    assertThrows(() => AsyncSync.Barrier.new(-1));
+    assertThrows(() => AsyncSync.Queue.new(GObject.Object.$gtype, -1));
+    assertThrows(() => AsyncSync.Queue.new('not a type', 0));
+    assertThrows(() => AsyncSync.Timeout.new(-1));
+    assertThrows(() => new AsyncSync.Queue().try_put(42));
+    assertThrows(() => new AsyncSync.RWLock().read_acquire_async(new AsyncSync.Lock(), () => {}));
+    assertThrows(() => AsyncSync.RWLock.prototype.read_release.call(new AsyncSync.Lock()));
+    for (const [object, prop] of [[AsyncSync.Barrier.new(2), 'broken'], [new AsyncSync.Queue(), 'length'],
+        [new AsyncSync.RWLock(), 'n_readers'], [new AsyncSync.RWLock(), 'write_locked']]) {
+        assertThrows(() => {
+            object[prop] = 1;
+        }, () => true, `${prop} was writable`);
+    }
 });
 
 test('read-only properties throw; construct-only ones do not change', async () => {

@@ -4,7 +4,7 @@
 
 import {
     AsyncSync, Gio, Results, assert, assertEqual, assertRejects, assertThrows, cancelled,
-    isCancelled, isValueError, recordNotify, run, settle, test, until,
+    isCancelled, isTimedOut, isValueError, recordNotify, run, settle, test, until,
 } from './harness.js';
 
 const G_MAXUINT = 2 ** 32 - 1;
@@ -143,6 +143,46 @@ test('acquire_many: zero is invalid; cancelled takes nothing', async () => {
     cancellable.cancel();
     await assertRejects(pending, isCancelled);
     assertEqual(sem.value, 1);
+});
+
+test('release_many serves every request it covers, in order', async () => {
+    const sem = AsyncSync.Semaphore.new(0);
+    const order = [];
+    const requests = [['a', 1], ['b', 2], ['c', 1], ['d', 3]].map(
+        ([tag, n]) => sem.acquire_many_async(n, null).then(() => order.push(tag)));
+    assert(sem.release_many(5));  // a, b, c take 4; d waits
+    assertEqual(sem.value, 1);
+    assertEqual(sem.get_n_waiting(), 1);
+    await until(() => order.length === 3);
+    assertEqual(order, ['a', 'b', 'c']);
+    assert(sem.release_many(2));
+    await Promise.all(requests);
+    assertEqual(sem.value, 0);
+});
+
+test('cancelling the large head request serves those behind it', async () => {
+    const sem = AsyncSync.Semaphore.new(2);
+    const cancellable = new Gio.Cancellable();
+    const large = sem.acquire_many_async(5, cancellable);
+    const small = sem.acquire_many_async(1, null);
+    const plain = sem.acquire_async(null);
+    assertEqual(sem.get_n_waiting(), 3);
+    assert(sem.is_locked());  // permits free, yet a request waits
+    cancellable.cancel();
+    assertEqual(sem.get_n_waiting(), 0);
+    assertEqual(sem.value, 0);
+    await assertRejects(large, isCancelled);
+    assertEqual(await small, true);
+    assertEqual(await plain, true);
+});
+
+test('a timed-out head request takes nothing', async () => {
+    const sem = AsyncSync.Semaphore.new(1);
+    const large = sem.acquire_many_async(3, AsyncSync.Timeout.new(10));
+    const small = sem.acquire_many_async(1, null);
+    await assertRejects(large, isTimedOut);
+    assertEqual(await small, true);
+    assertEqual(sem.value, 0);
 });
 
 test('blocking acquire and acquire_many where they return at once', async () => {

@@ -121,6 +121,38 @@ class ContextTestCase(unittest.TestCase):
         self.assertErrorMatches(error, AsyncSync.error_quark(),
                                 AsyncSync.Error.VALUE)
 
+    def assertTimedOut(self, error):
+        self.assertErrorMatches(error, Gio.io_error_quark(),
+                                Gio.IOErrorEnum.TIMED_OUT)
+
+    def assertBrokenBarrier(self, error):
+        self.assertErrorMatches(error, AsyncSync.error_quark(),
+                                AsyncSync.Error.BROKEN_BARRIER)
+
+    def assertShutDown(self, error):
+        self.assertErrorMatches(error, AsyncSync.error_quark(),
+                                AsyncSync.Error.SHUT_DOWN)
+
+    def assertWouldBlock(self, error):
+        self.assertErrorMatches(error, Gio.io_error_quark(),
+                                Gio.IOErrorEnum.WOULD_BLOCK)
+
+    def assertInvalidArgument(self, error):
+        self.assertErrorMatches(error, Gio.io_error_quark(),
+                                Gio.IOErrorEnum.INVALID_ARGUMENT)
+
+    def iterate_until_expired(self, timeout):
+        """Iterates the test's context until the AsyncSync.Timeout's
+        deadline has passed (a timer for the time left wakes the loop)."""
+        left_ms = max(0, (timeout.get_deadline() - GLib.get_monotonic_time() + 999) // 1000)
+        timer = GLib.timeout_source_new(left_ms + 1)
+        timer.set_callback(lambda *_: GLib.SOURCE_CONTINUE)
+        timer.attach(self.context)
+        try:
+            self.iterate_until(timeout.has_expired, "the deadline")
+        finally:
+            timer.destroy()
+
     def record_notify(self, obj, prop):
         """Connects to notify::prop; returns the list of (value, thread)."""
         seen = []

@@ -16,6 +16,7 @@ class ErrorDomainTests(ContextTestCase):
         self.assertEqual(int(AsyncSync.Error.NOT_LOCKED), 0)
         self.assertEqual(int(AsyncSync.Error.VALUE), 1)
         self.assertEqual(int(AsyncSync.Error.BROKEN_BARRIER), 2)
+        self.assertEqual(int(AsyncSync.Error.SHUT_DOWN), 3)
         self.assertEqual(AsyncSync.Error.VALUE.value_nick, "value")
 
     def test_version_constants(self):
@@ -106,6 +107,28 @@ class BadInputTests(ContextTestCase):
         with self.assertWarns(Warning):
             cond.props.lock = AsyncSync.Lock()
         self.assertIs(cond.get_lock(), lock)
+
+    def test_bad_input_to_the_extra_classes(self):
+        with self.assertRaises(OverflowError):
+            AsyncSync.Barrier.new(-1)
+        with self.assertRaises(OverflowError):
+            AsyncSync.Queue.new(GObject.Object, -1)
+        with self.assertRaises(TypeError):
+            AsyncSync.Queue.new("not a type", 0)
+        with self.assertRaises(OverflowError):
+            AsyncSync.Timeout.new(-1)
+        with self.assertRaises(TypeError):
+            AsyncSync.Queue().try_put(42)  # not a GObject
+        with self.assertRaises(TypeError):
+            AsyncSync.RWLock().read_acquire_async(AsyncSync.Lock(), lambda *a: None)
+        with self.assertRaises(TypeError):
+            AsyncSync.RWLock.read_release(AsyncSync.Lock())
+        for obj, prop in ((AsyncSync.Barrier.new(2), "broken"),
+                          (AsyncSync.Queue(), "length"),
+                          (AsyncSync.RWLock(), "n_readers"),
+                          (AsyncSync.RWLock(), "write_locked")):
+            with self.assertRaises(TypeError):
+                setattr(obj.props, prop, 1)
 
     def test_finish_without_an_async_result_raises(self):
         with self.assertRaises(TypeError):

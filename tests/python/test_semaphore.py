@@ -137,6 +137,46 @@ class SemaphoreTests(ContextTestCase):
         self.assertCancelled(results.values()[0])
         self.assertEqual(sem.get_value(), 1)
 
+    def test_release_many_serves_every_request_it_covers(self):
+        sem = AsyncSync.Semaphore.new(0)
+        results = Results("acquire_many_finish")
+        for tag, n in (("a", 1), ("b", 2), ("c", 1), ("d", 3)):
+            sem.acquire_many_async(n, None, results.callback(tag))
+        self.assertTrue(sem.release_many(5))  # a, b, c (4 permits); d waits
+        self.assertEqual(sem.get_value(), 1)
+        self.assertEqual(sem.get_n_waiting(), 1)
+        self.iterate_until(lambda: len(results) == 3)
+        self.assertEqual(results.tags(), ["a", "b", "c"])
+        self.assertTrue(sem.release_many(2))
+        self.iterate_until(lambda: len(results) == 4)
+        self.assertEqual(sem.get_value(), 0)
+
+    def test_cancelling_the_large_head_request_serves_those_behind(self):
+        sem = AsyncSync.Semaphore.new(2)
+        results = Results("acquire_many_finish")
+        cancellable = Gio.Cancellable()
+        sem.acquire_many_async(5, cancellable, results.callback("large"))
+        sem.acquire_many_async(1, None, results.callback("small"))
+        sem.acquire_async(None, Results("acquire_finish").callback("plain"))
+        self.assertEqual(sem.get_n_waiting(), 3)
+        self.assertTrue(sem.is_locked())  # permits free, yet a request waits
+        cancellable.cancel()
+        self.assertEqual(sem.get_n_waiting(), 0)
+        self.assertEqual(sem.get_value(), 0)  # small and plain served at once
+        self.iterate_until(lambda: len(results) == 2)
+        self.assertCancelled(results.values()[0])
+        self.assertEqual(results.items[1], ("small", True))
+
+    def test_a_timed_out_head_request_takes_nothing(self):
+        sem = AsyncSync.Semaphore.new(1)
+        results = Results("acquire_many_finish")
+        sem.acquire_many_async(3, AsyncSync.Timeout.new(10), results.callback("large"))
+        sem.acquire_many_async(1, None, results.callback("small"))
+        self.iterate_until(lambda: len(results) == 2, "the timeout")
+        self.assertTimedOut(results.values()[0])
+        self.assertEqual(results.items[1], ("small", True))
+        self.assertEqual(sem.get_value(), 0)
+
     def test_release_many_above_maxuint_raises_value(self):
         sem = AsyncSync.Semaphore.new(G_MAXUINT - 1)
         with self.assertRaises(GLib.Error) as caught:
