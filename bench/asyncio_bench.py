@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""The benchmark scenarios B0..B9 of issue 5, in Python asyncio.
+"""The benchmark scenarios B0..B9 of issue 5 and B10..B13 of issue 7, in Python asyncio.
 
 The same scenarios, sizes, options and JSON output as asyncsync-bench, on
 asyncio's own primitives (CPython 3.11 semantics).  Each scenario checks its
@@ -12,6 +12,9 @@ nature, the docstring of the scenario says so:
 - B1: asyncio never yields on a free lock, so B1 measures the same fast
   path as B2 (`await lock.acquire(); lock.release()`).
 - B9: asyncio primitives are not thread-safe: there is no B9.
+- B12: as in B1, asyncio does not yield on the free lock; the timeout
+  costs it a timer handle per pass.
+- B13: asyncio has no read-write lock: there is no B13.
 
     asyncio_bench.py [--scenario B3] [--runs 5] [--scale 0.01] [--json]
                      [--skip B8.lifo.100k]
@@ -294,10 +297,84 @@ async def b8(res):
                 await b8_run(res, scaled(base, 10), lifo, label)
 
 
+# ---- B10: Queue throughput ---------------------------------------------------
+
+B10_POOL = 256
+
+
+async def b10(res):
+    """Item k is pool[k % 256]: more than can be in flight (maxsize 100 + 2),
+    so checking its identity proves every item arrives once, in order."""
+    queue = asyncio.Queue(maxsize=100)
+    pool = [object() for _ in range(B10_POOL)]
+    n = scaled(1e5, 10)
+    state = {"got": 0}
+
+    async def producer():
+        for k in range(n):
+            await queue.put(pool[k % B10_POOL])
+
+    async def consumer():
+        for k in range(n):
+            item = await queue.get()
+            check(item is pool[k % B10_POOL], "item %d out of order, lost or duplicated" % k)
+            state["got"] += 1
+
+    t0 = now_ns()
+    await asyncio.gather(asyncio.create_task(producer()), asyncio.create_task(consumer()))
+    t1 = now_ns()
+    check(state["got"] == n and queue.empty(), "wrong count")
+    res.report("B10", "ns/op", n, (t1 - t0) / n)
+
+
+# ---- B11: Barrier ------------------------------------------------------------
+
+async def b11(res):
+    parties = 100
+    cycles = scaled(1000, 2)
+    barrier = asyncio.Barrier(parties)
+    seen = [set() for _ in range(cycles)]
+
+    async def party():
+        for c in range(cycles):
+            index = await barrier.wait()
+            check(0 <= index < parties and index not in seen[c],
+                  "cycle %d: index %d returned twice" % (c, index))
+            seen[c].add(index)
+
+    total = parties * cycles
+    t0 = now_ns()
+    await asyncio.gather(*(asyncio.create_task(party()) for _ in range(parties)))
+    t1 = now_ns()
+    check(all(len(s) == parties for s in seen), "indices missing")
+    check(barrier.n_waiting == 0 and not barrier.broken, "wrong barrier state")
+    res.report("B11", "ns/op", total, (t1 - t0) / total)
+
+
+# ---- B12: uncontended acquire with a timeout ---------------------------------
+
+async def b12(res):
+    """asyncio takes a free lock without yielding; the timeout is a timer
+    handle scheduled and cancelled on every pass."""
+    lock = asyncio.Lock()
+    n = scaled(1e5, 10)
+    count = 0
+    t0 = now_ns()
+    for _ in range(n):
+        async with asyncio.timeout(1):
+            async with lock:
+                count += 1
+    t1 = now_ns()
+    check(count == n and not lock.locked(), "wrong count")
+    res.report("B12", "ns/op", n, (t1 - t0) / n)
+
+
 SCENARIOS = [
     ("B0", b0), ("B1", b1), ("B2", b2), ("B3", b3), ("B4", b4),
     ("B5", b5), ("B6", b6), ("B7", b7), ("B8", b8),
     ("B9", None),  # asyncio primitives are not thread-safe
+    ("B10", b10), ("B11", b11), ("B12", b12),
+    ("B13", None),  # asyncio has no read-write lock
 ]
 
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * asyncsync-bench: the benchmark scenarios B0..B9 of issue 5, in C.
+ * asyncsync-bench: the benchmark scenarios B0..B9 of issue 5 and B10..B13
+ * of issue 7 (Queue, Barrier, Timeout, RWLock), in C.
  *
  * Each scenario runs on a fresh GMainContext, pushed thread-default and
  * driven by g_main_loop_run() as an application would, times itself with
@@ -880,6 +881,350 @@ scenario_b9 (void)
   g_object_unref (b9.lock);
 }
 
+/* ---- B10: Queue throughput --------------------------------------------- */
+
+/* Items come from a pool larger than what can be in flight (maxsize + the
+ * one being put + the one being got), so item k is pool[k % size] and the
+ * consumer checking that identity proves every item arrives once, in order. */
+#define B10_POOL 256
+
+static struct
+{
+  AsyncSyncQueue *queue;
+  GObject *pool[B10_POOL];
+  guint64 put, got, target;
+} b10;
+
+static void b10_put_next (void);
+static void b10_get_next (void);
+
+static void
+b10_put_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CHECK (async_sync_queue_put_finish (b10.queue, result, NULL), "put failed");
+  if (++b10.put < b10.target)
+    b10_put_next ();
+}
+
+static void
+b10_put_next (void)
+{
+  async_sync_queue_put_async (b10.queue, b10.pool[b10.put % B10_POOL], NULL, b10_put_done, NULL);
+}
+
+static void
+b10_got (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GObject *item = async_sync_queue_get_finish (b10.queue, result, NULL);
+
+  CHECK (item != NULL, "get failed");
+  CHECK (item == b10.pool[b10.got % B10_POOL], "item %" G_GUINT64_FORMAT
+         " out of order, lost or duplicated", b10.got);
+  g_object_unref (item);
+
+  if (++b10.got == b10.target)
+    g_main_loop_quit (loop);
+  else
+    b10_get_next ();
+}
+
+static void
+b10_get_next (void)
+{
+  async_sync_queue_get_async (b10.queue, NULL, b10_got, NULL);
+}
+
+static void
+scenario_b10 (void)
+{
+  gint64 t0, t1;
+  guint i;
+
+  ctx_begin ();
+  b10.queue = async_sync_queue_new (G_TYPE_OBJECT, 100);
+  for (i = 0; i < B10_POOL; i++)
+    b10.pool[i] = g_object_new (G_TYPE_OBJECT, NULL);
+  b10.put = b10.got = 0;
+  b10.target = scaled (1e5, 10);
+
+  t0 = now_ns ();
+  b10_put_next ();
+  b10_get_next ();
+  g_main_loop_run (loop);
+  t1 = now_ns ();
+
+  CHECK (b10.put == b10.target && b10.got == b10.target, "%" G_GUINT64_FORMAT " put, %"
+         G_GUINT64_FORMAT " got", b10.put, b10.got);
+  CHECK (async_sync_queue_is_empty (b10.queue), "items left in the queue");
+  for (i = 0; i < B10_POOL; i++)
+    {
+      CHECK (b10.pool[i]->ref_count == 1, "item %u: %u references left", i,
+             b10.pool[i]->ref_count);
+      g_object_unref (b10.pool[i]);
+    }
+  report ("B10", "ns/op", b10.target, (gdouble) (t1 - t0) / b10.target);
+  report_iterations ("B10", b10.target);
+  ctx_end ();
+  g_object_unref (b10.queue);
+}
+
+/* ---- B11: Barrier ------------------------------------------------------ */
+
+typedef struct
+{
+  guint   id;
+  guint64 cycle;
+} B11Party;
+
+static struct
+{
+  AsyncSyncBarrier *barrier;
+  guint n_parties;
+  guint64 n_cycles, waits, finished;
+  guint8 *seen;      /* n_cycles x n_parties: index seen in that cycle */
+  B11Party *parties;
+} b11;
+
+static void
+b11_passed (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  B11Party *p = user_data;
+  guint index = G_MAXUINT;
+
+  CHECK (async_sync_barrier_wait_finish (b11.barrier, result, &index, NULL), "wait failed");
+  CHECK (index < b11.n_parties, "index %u of %u parties", index, b11.n_parties);
+  CHECK (!b11.seen[p->cycle * b11.n_parties + index], "cycle %" G_GUINT64_FORMAT
+         ": index %u returned twice", p->cycle, index);
+  b11.seen[p->cycle * b11.n_parties + index] = 1;
+  b11.waits++;
+
+  if (++p->cycle < b11.n_cycles)
+    async_sync_barrier_wait_async (b11.barrier, NULL, b11_passed, p);
+  else if (++b11.finished == b11.n_parties)
+    g_main_loop_quit (loop);
+}
+
+static void
+scenario_b11 (void)
+{
+  guint64 total, i;
+  gint64 t0, t1;
+  guint j;
+
+  ctx_begin ();
+  b11.n_parties = 100;
+  b11.n_cycles = scaled (1000, 2);
+  total = b11.n_parties * b11.n_cycles;
+  b11.barrier = async_sync_barrier_new (b11.n_parties);
+  b11.seen = g_malloc0 (total);
+  b11.parties = g_new0 (B11Party, b11.n_parties);
+  b11.waits = b11.finished = 0;
+
+  t0 = now_ns ();
+  for (j = 0; j < b11.n_parties; j++)
+    {
+      b11.parties[j].id = j;
+      async_sync_barrier_wait_async (b11.barrier, NULL, b11_passed, &b11.parties[j]);
+    }
+  g_main_loop_run (loop);
+  t1 = now_ns ();
+
+  CHECK (b11.waits == total, "%" G_GUINT64_FORMAT " waits, expected %" G_GUINT64_FORMAT,
+         b11.waits, total);
+  for (i = 0; i < total; i++)
+    CHECK (b11.seen[i], "cycle %" G_GUINT64_FORMAT ": index %" G_GUINT64_FORMAT " missing",
+           i / b11.n_parties, i % b11.n_parties);
+  CHECK (async_sync_barrier_get_n_waiting (b11.barrier) == 0, "parties left waiting");
+  CHECK (!async_sync_barrier_is_broken (b11.barrier), "barrier broken");
+  report ("B11", "ns/op", total, (gdouble) (t1 - t0) / total);
+  report_iterations ("B11", total);
+  ctx_end ();
+  g_object_unref (b11.barrier);
+  g_free (b11.seen);
+  g_free (b11.parties);
+}
+
+/* ---- B12: uncontended acquire with a timeout --------------------------- */
+
+static struct
+{
+  AsyncSyncLock *lock;
+  guint64 n, target;
+} b12;
+
+static void b12_next (void);
+
+static void
+b12_acquired (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  AsyncSyncTimeout *timeout = user_data;
+
+  CHECK (async_sync_lock_acquire_finish (b12.lock, result, NULL), "acquire failed");
+  CHECK (async_sync_lock_release (b12.lock, NULL), "release failed");
+  g_object_unref (timeout);
+
+  if (++b12.n == b12.target)
+    g_main_loop_quit (loop);
+  else
+    b12_next ();
+}
+
+/* A fresh timeout per acquisition, as `async with asyncio.timeout (1)`. */
+static void
+b12_next (void)
+{
+  AsyncSyncTimeout *timeout = async_sync_timeout_new (1000);
+
+  async_sync_lock_acquire_async (b12.lock, G_CANCELLABLE (timeout), b12_acquired, timeout);
+}
+
+static void
+scenario_b12 (void)
+{
+  gint64 t0, t1;
+
+  ctx_begin ();
+  b12.lock = async_sync_lock_new ();
+  b12.n = 0;
+  b12.target = scaled (1e5, 10);
+  t0 = now_ns ();
+  b12_next ();
+  g_main_loop_run (loop);
+  t1 = now_ns ();
+  CHECK (b12.n == b12.target, "%" G_GUINT64_FORMAT " acquisitions", b12.n);
+  CHECK (!async_sync_lock_is_locked (b12.lock), "lock left locked");
+  report ("B12", "ns/op", b12.target, (gdouble) (t1 - t0) / b12.target);
+  report_iterations ("B12", b12.target);
+  ctx_end ();
+  g_object_unref (b12.lock);
+}
+
+/* ---- B13: RWLock, readers and a writer --------------------------------- */
+
+typedef struct
+{
+  gboolean writer;
+  guint64  rounds;
+} B13Task;
+
+static struct
+{
+  AsyncSyncRWLock *rw;
+  guint n_tasks;
+  guint64 n_rounds, grants;
+  guint readers, finished;
+  gboolean writing;
+  B13Task *tasks;
+} b13;
+
+static void b13_acquired (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+b13_acquire (B13Task *t)
+{
+  if (t->writer)
+    async_sync_rw_lock_write_acquire_async (b13.rw, NULL, b13_acquired, t);
+  else
+    async_sync_rw_lock_read_acquire_async (b13.rw, NULL, b13_acquired, t);
+}
+
+static gboolean
+b13_idle_release (gpointer user_data)
+{
+  B13Task *t = user_data;
+
+  if (t->writer)
+    {
+      b13.writing = FALSE;
+      CHECK (async_sync_rw_lock_write_release (b13.rw, NULL), "write release failed");
+    }
+  else
+    {
+      b13.readers--;
+      CHECK (async_sync_rw_lock_read_release (b13.rw, NULL), "read release failed");
+    }
+
+  if (++t->rounds < b13.n_rounds)
+    b13_acquire (t);
+  else if (++b13.finished == b13.n_tasks)
+    g_main_loop_quit (loop);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+b13_acquired (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  B13Task *t = user_data;
+
+  if (t->writer)
+    {
+      CHECK (async_sync_rw_lock_write_acquire_finish (b13.rw, result, NULL), "write acquire failed");
+      CHECK (!b13.writing && b13.readers == 0, "writer admitted beside %u readers%s",
+             b13.readers, b13.writing ? " and a writer" : "");
+      b13.writing = TRUE;
+    }
+  else
+    {
+      CHECK (async_sync_rw_lock_read_acquire_finish (b13.rw, result, NULL), "read acquire failed");
+      CHECK (!b13.writing, "reader admitted beside the writer");
+      b13.readers++;
+    }
+  b13.grants++;
+  idle_on_ctx (b13_idle_release, t);
+}
+
+static void
+scenario_b13 (void)
+{
+  guint64 total;
+  gint64 t0, t1;
+  guint i;
+
+  ctx_begin ();
+  b13.rw = async_sync_rw_lock_new ();
+  b13.n_tasks = 11;  /* 10 readers and 1 writer */
+  b13.n_rounds = scaled (1000, 2);
+  b13.grants = 0;
+  b13.readers = b13.finished = 0;
+  b13.writing = FALSE;
+  b13.tasks = g_new0 (B13Task, b13.n_tasks);
+  total = b13.n_tasks * b13.n_rounds;
+
+  t0 = now_ns ();
+  for (i = 0; i < b13.n_tasks; i++)
+    {
+      b13.tasks[i].writer = i == b13.n_tasks / 2;
+      b13_acquire (&b13.tasks[i]);
+    }
+  g_main_loop_run (loop);
+  t1 = now_ns ();
+
+  CHECK (b13.grants == total, "%" G_GUINT64_FORMAT " grants, expected %" G_GUINT64_FORMAT,
+         b13.grants, total);
+  for (i = 0; i < b13.n_tasks; i++)
+    CHECK (b13.tasks[i].rounds == b13.n_rounds, "task %u did %" G_GUINT64_FORMAT " rounds",
+           i, b13.tasks[i].rounds);
+  CHECK (b13.readers == 0 && !b13.writing, "holders left");
+  CHECK (async_sync_rw_lock_get_n_readers (b13.rw) == 0 &&
+         !async_sync_rw_lock_is_write_locked (b13.rw), "lock left held");
+  report ("B13", "ns/op", total, (gdouble) (t1 - t0) / total);
+  report_iterations ("B13", total);
+  ctx_end ();
+  g_object_unref (b13.rw);
+  g_free (b13.tasks);
+}
+
 /* ---- main -------------------------------------------------------------- */
 
 typedef struct
@@ -900,6 +1245,10 @@ static const Scenario scenarios[] = {
   { "B7", scenario_b7, "Condition, 1e5 waiters, notify_all(): time to last re-acquire" },
   { "B8", scenario_b8, "cancel 1e4 / 1e5 queued waiters, FIFO and LIFO order" },
   { "B9", scenario_b9, "2 threads, own contexts, one Lock, 1e5 acquisitions each" },
+  { "B10", scenario_b10, "Queue(maxsize 100), 1 producer + 1 consumer, 1e5 items: ns per put+get" },
+  { "B11", scenario_b11, "Barrier, 100 parties x 1000 cycles: ns per party-wait" },
+  { "B12", scenario_b12, "uncontended acquire_async with a fresh Timeout each, 1e5" },
+  { "B13", scenario_b13, "RWLock, 10 readers + 1 writer x 1000 rounds, held across one idle" },
 };
 
 static gint
@@ -1015,7 +1364,7 @@ main (int   argc,
   gboolean opt_json = FALSE, opt_list = FALSE;
   GOptionEntry entries[] = {
     { "scenario", 's', 0, G_OPTION_ARG_STRING, &opt_scenario,
-      "Run only this scenario (B0..B9, or one part of B8: B8.lifo.100k)", "NAME" },
+      "Run only this scenario (B0..B13, or one part of B8: B8.lifo.100k)", "NAME" },
     { "runs", 'r', 0, G_OPTION_ARG_INT, &opt_runs, "Runs of each scenario (default 1)", "N" },
     { "scale", 0, 0, G_OPTION_ARG_DOUBLE, &opt_scale, "Multiply every size by F (smoke: 0.01)", "F" },
     { "clock", 0, 0, G_OPTION_ARG_STRING, &opt_clock, "wall (default) or cpu: process CPU time (B9: always wall)", "CLOCK" },

@@ -38,6 +38,11 @@ ROWS = [
     ("B8.lifo.10k", "cancel 1e4 queued waiters, LIFO order, per cancel"),
     ("B8.lifo.100k", "cancel 1e5 queued waiters, LIFO order, per cancel"),
     ("B9", "2 threads, own contexts, one Lock, 1e5 acquisitions each"),
+    ("B10", "Queue(maxsize 100), 1 producer + 1 consumer, 1e5 items, per put+get"),
+    ("B11", "Barrier(100), 100 parties x 1000 cycles, per party-wait"),
+    ("B12", "uncontended acquire_async with a fresh Timeout, 1e5 "
+            "(asyncio: async with timeout(1): async with lock)"),
+    ("B13", "RWLock, 10 readers + 1 writer x 1000, held across one idle (no asyncio twin)"),
 ]
 
 # Not in the table, kept in results.json.
@@ -86,7 +91,9 @@ def median(impls, impl, name):
 
 
 def targets(impls):
-    """[(metric, target text, measured text, ok)] for every target of issue 5."""
+    """[(metric, target text, measured text, ok)] for every target of issue 5.
+
+    B10..B13 (issue 7) have no target: measured side by side only."""
     c = lambda n: median(impls, "asyncsync-glib", n)
     py = lambda n: median(impls, "asyncio", n)
     out = {}
@@ -419,6 +426,12 @@ def main():
            "  LIFO order is quadratic (deque.remove() scans from the left): at 100,000",
            "  waiters it is measured once per invocation.",
            "- B9 has no asyncio counterpart: asyncio's primitives are not thread-safe.",
+           "- B10..B13 (issue 7) have no target.  B10 counts one put plus one get per",
+           "  item; asyncio's put/get do not yield while the queue is neither full nor",
+           "  empty, ours complete through the main loop (the GIO rule), as in B1.",
+           "  B12 is B1 with a fresh Timeout per acquisition (asyncio: B2's free-lock",
+           "  path inside `asyncio.timeout(1)`).  B13 has no asyncio counterpart:",
+           "  asyncio has no read-write lock.",
            ""]
     with open(os.path.join(args.out_dir, "results.md"), "w") as f:
         f.write("\n".join(md))
