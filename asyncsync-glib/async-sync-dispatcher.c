@@ -33,7 +33,7 @@
 struct _AsyncSyncDispatcher
 {
   GSource       source;
-  GMutex        mutex;    /* guards ready; a leaf lock: nothing is taken under it */
+  GMutex        mutex;    /* guards ready; only the context's own lock is taken under it */
   GQueue        ready;    /* of AsyncSyncDispatchItem, through item->link */
   GMainContext *context;  /* unowned: the source is attached to it */
   gboolean      yielding; /* at G_PRIORITY_LOW after a full batch; owner thread only */
@@ -233,7 +233,7 @@ async_sync_dispatcher_unref (AsyncSyncDispatcher *self)
  *
  * Appends @item to the ready queue; it runs from a later dispatch on the
  * dispatcher's context, never from inside this call.  Callers may hold
- * their object's mutex: the dispatcher's mutex is a leaf lock.
+ * their object's mutex: nothing under the dispatcher's mutex takes one.
  */
 void
 async_sync_dispatcher_push (AsyncSyncDispatcher   *self,
@@ -244,10 +244,14 @@ async_sync_dispatcher_push (AsyncSyncDispatcher   *self,
   g_mutex_lock (&self->mutex);
   was_empty = self->ready.head == NULL;
   g_queue_push_tail_link (&self->ready, &item->link);
-  g_mutex_unlock (&self->mutex);
 
   /* The owner of the context checks the queue in prepare() before it
-   * polls; only another thread, possibly asleep in poll(), needs waking. */
+   * polls; only another thread, possibly asleep in poll(), needs waking.
+   * Done before unlocking: from then on the owner may run the item, drop
+   * the last reference to its context, and so free the context and this
+   * dispatcher while we still use them.  While the item is queued, its
+   * task (or object) keeps the context alive. */
   if (was_empty && !g_main_context_is_owner (self->context))
     g_main_context_wakeup (self->context);
+  g_mutex_unlock (&self->mutex);
 }
