@@ -20,6 +20,10 @@
  *  - at the end nobody waits, the object is back to its initial state,
  *    and everything is finalized (weak pointers).
  *
+ * Two more tests race try_acquire() against release() from 4 threads
+ * started together, in tight loops, on a Lock and on a BoundedSemaphore
+ * (weighted): the narrowest window there is on the objects' state.
+ *
  * Cancellation modes, picked at random per operation: none; a cancellable
  * never cancelled; cancelled before the call; cancelled by the caller
  * right after the call (racing with a hand-off from another thread);
@@ -110,14 +114,16 @@ struct _Stress
   gint              n_blocking;
   gint              n_weighted;    /* _many calls for 2 or more permits */
 
-  /* Condition: items produced and consumed, guarded by the lock */
+  gint              sets;          /* Event: set() calls */
+
+  /* Condition: a bounded buffer; items, produced, consumed are guarded
+   * by the lock */
+  AsyncSyncCondition *not_full;    /* the second condition (s->object is not_empty) */
   gint              items;
   gint              produced;
   gint              consumed;
-  gint              sets;
-  AsyncSyncCondition *not_full;      /* Condition: the second condition */
-  gint              n_waits;         /* Condition waits */
-  gint              n_waits_behind;  /* ... with another waiter already there */
+  gint              n_waits;
+  gint              n_waits_behind;  /* waits behind another waiter */
 };
 
 struct _Worker
@@ -878,7 +884,12 @@ try_storm_thread (gpointer data)
   GRand *rand = g_rand_new_with_seed (s->seed + storm->index);
   guint i;
 
-  for (i = 0; i < s->ops_per_thread * 4; i++)
+  /* Start together, or a loaded machine runs the threads one by one. */
+  g_atomic_int_inc (&s->workers_done);
+  while ((guint) g_atomic_int_get (&s->workers_done) < s->n_threads)
+    g_thread_yield ();
+
+  for (i = 0; i < s->ops_per_thread * 16; i++)
     {
       guint n = a->try_acquire_many != NULL ? (guint) g_rand_int_range (rand, 1, s->limit + 1) : 1;
       GError *error = NULL;
@@ -891,7 +902,7 @@ try_storm_thread (gpointer data)
       g_assert_true (n == 1 ? a->release (s->object, &error) : a->release_many (s->object, n, &error));
       g_assert_no_error (error);
     }
-  g_atomic_int_add (&s->n_try, s->ops_per_thread * 4);
+  g_atomic_int_add (&s->n_try, s->ops_per_thread * 16);
   g_atomic_int_add (&s->n_try_ok, storm->n_ok);
   g_rand_free (rand);
 
