@@ -119,12 +119,6 @@ barrier_read_notified (GObject *object,
   return ASYNC_SYNC_BARRIER (object)->state == BARRIER_BROKEN;
 }
 
-static AsyncSyncBarrier *
-barrier_from_waiters (AsyncSyncWaiterQueue *queue)
-{
-  return (AsyncSyncBarrier *) ((guint8 *) queue - G_STRUCT_OFFSET (AsyncSyncBarrier, waiters));
-}
-
 static void
 barrier_set_state (AsyncSyncBarrier *self,
                    BarrierState      state)
@@ -238,7 +232,7 @@ static void
 barrier_waiter_cancelled (AsyncSyncWaiterQueue *queue,
                           AsyncSyncWaiter      *waiter)
 {
-  AsyncSyncBarrier *self = barrier_from_waiters (queue);
+  AsyncSyncBarrier *self = queue->owner;
 
   waiter->flags &= ~WAITER_IN_CYCLE;
   self->count--;
@@ -365,8 +359,8 @@ async_sync_barrier_init (AsyncSyncBarrier *self)
   g_mutex_init (&self->mutex);
   self->parties = 1;
   self->state = BARRIER_FILLING;
-  async_sync_waiter_queue_init (&self->waiters, barrier_waiter_cancelled);
-  async_sync_waiter_queue_init (&self->arrivals, NULL);
+  async_sync_waiter_queue_init (&self->waiters, barrier_waiter_cancelled, self);
+  async_sync_waiter_queue_init (&self->arrivals, NULL, NULL);
 }
 
 /**

@@ -122,12 +122,6 @@ wait_for_free (gpointer data)
   g_free (wait_for);
 }
 
-static AsyncSyncCondition *
-condition_from_queue (AsyncSyncWaiterQueue *queue)
-{
-  return (AsyncSyncCondition *) ((guint8 *) queue - G_STRUCT_OFFSET (AsyncSyncCondition, waiters));
-}
-
 /* Hands a waiter over to the lock's queue (or gives it the lock if free):
  * from now on it is owed the lock, and a cancellation no longer applies. */
 static void
@@ -147,7 +141,7 @@ static void
 condition_waiter_cancelled (AsyncSyncWaiterQueue *queue,
                             AsyncSyncWaiter      *waiter)
 {
-  condition_move_to_lock (condition_from_queue (queue), waiter);
+  condition_move_to_lock (queue->owner, waiter);
 }
 
 static GError *
@@ -323,7 +317,7 @@ async_sync_condition_class_init (AsyncSyncConditionClass *klass)
 static void
 async_sync_condition_init (AsyncSyncCondition *self)
 {
-  async_sync_waiter_queue_init (&self->waiters, condition_waiter_cancelled);
+  async_sync_waiter_queue_init (&self->waiters, condition_waiter_cancelled, self);
 }
 
 /**

@@ -326,9 +326,9 @@ async_sync_queue_init (AsyncSyncQueue *self)
   g_mutex_init (&self->mutex);
   self->item_type = G_TYPE_OBJECT;
   g_queue_init (&self->items);
-  async_sync_waiter_queue_init (&self->putters, NULL);
-  async_sync_waiter_queue_init (&self->getters, NULL);
-  async_sync_waiter_queue_init (&self->joiners, NULL);
+  async_sync_waiter_queue_init (&self->putters, NULL, NULL);
+  async_sync_waiter_queue_init (&self->getters, NULL, NULL);
+  async_sync_waiter_queue_init (&self->joiners, NULL, NULL);
   async_sync_notifier_init (&self->notifier, G_OBJECT (self), &self->mutex,
                             notify_pspecs, N_NOTIFY, queue_read_notified);
 }

@@ -96,12 +96,6 @@ rw_lock_read_notified (GObject *object,
   return index == NOTIFY_N_READERS ? self->n_readers : (guint) self->writer;
 }
 
-static AsyncSyncRWLock *
-rw_lock_from_queue (AsyncSyncWaiterQueue *queue)
-{
-  return (AsyncSyncRWLock *) ((guint8 *) queue - G_STRUCT_OFFSET (AsyncSyncRWLock, waiters));
-}
-
 static gboolean
 rw_lock_can_read (AsyncSyncRWLock *self)
 {
@@ -150,7 +144,7 @@ rw_lock_waiter_cancelled (AsyncSyncWaiterQueue *queue,
                           AsyncSyncWaiter      *waiter)
 {
   async_sync_waiter_complete (waiter);
-  rw_lock_grant_with_mutex (rw_lock_from_queue (queue));
+  rw_lock_grant_with_mutex (queue->owner);
 }
 
 static void
@@ -333,7 +327,7 @@ static void
 async_sync_rw_lock_init (AsyncSyncRWLock *self)
 {
   g_mutex_init (&self->mutex);
-  async_sync_waiter_queue_init (&self->waiters, rw_lock_waiter_cancelled);
+  async_sync_waiter_queue_init (&self->waiters, rw_lock_waiter_cancelled, self);
   async_sync_notifier_init (&self->notifier, G_OBJECT (self), &self->mutex,
                             notify_pspecs, N_NOTIFY, rw_lock_read_notified);
 }

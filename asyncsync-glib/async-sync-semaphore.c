@@ -118,16 +118,6 @@ semaphore_set_value (AsyncSyncSemaphore *self,
   async_sync_notifier_changed (&PRIV (self)->notifier);
 }
 
-static AsyncSyncSemaphore *
-semaphore_from_queue (AsyncSyncWaiterQueue *queue)
-{
-  AsyncSyncSemaphorePrivate *priv =
-    (AsyncSyncSemaphorePrivate *) ((guint8 *) queue - G_STRUCT_OFFSET (AsyncSyncSemaphorePrivate, waiters));
-
-  /* Instance-private data sits at a fixed offset from the instance. */
-  return (AsyncSyncSemaphore *) ((guint8 *) priv - AsyncSyncSemaphore_private_offset);
-}
-
 /* Serves the queue from its head while the value covers the first request
  * (strict FIFO: a large head request holds back smaller ones). */
 static guint
@@ -160,7 +150,7 @@ static void
 semaphore_waiter_cancelled (AsyncSyncWaiterQueue *queue,
                             AsyncSyncWaiter      *waiter)
 {
-  AsyncSyncSemaphore *self = semaphore_from_queue (queue);
+  AsyncSyncSemaphore *self = queue->owner;
 
   async_sync_waiter_complete (waiter);
   semaphore_update_with_mutex (self, PRIV (self)->value);
@@ -300,7 +290,7 @@ async_sync_semaphore_init (AsyncSyncSemaphore *self)
 
   g_mutex_init (&priv->mutex);
   priv->bound = G_MAXUINT;
-  async_sync_waiter_queue_init (&priv->waiters, semaphore_waiter_cancelled);
+  async_sync_waiter_queue_init (&priv->waiters, semaphore_waiter_cancelled, self);
 }
 
 /**

@@ -36,6 +36,7 @@ struct _AsyncSyncWaiterQueue
 {
   GQueue                    waiters;
   AsyncSyncWaiterCancelFunc cancel;
+  gpointer                  owner;    /* what @cancel works on */
 };
 
 typedef enum
@@ -75,7 +76,8 @@ struct _AsyncSyncWaiter
 };
 
 void             async_sync_waiter_queue_init      (AsyncSyncWaiterQueue      *queue,
-                                                    AsyncSyncWaiterCancelFunc  cancel);
+                                                    AsyncSyncWaiterCancelFunc  cancel,
+                                                    gpointer                   owner);
 guint            async_sync_waiter_queue_length    (AsyncSyncWaiterQueue      *queue);
 AsyncSyncWaiter *async_sync_waiter_queue_peek      (AsyncSyncWaiterQueue      *queue);
 void             async_sync_waiter_queue_push      (AsyncSyncWaiterQueue      *queue,

@@ -21,10 +21,12 @@
 
 void
 async_sync_waiter_queue_init (AsyncSyncWaiterQueue      *queue,
-                              AsyncSyncWaiterCancelFunc  cancel)
+                              AsyncSyncWaiterCancelFunc  cancel,
+                              gpointer                   owner)
 {
   g_queue_init (&queue->waiters);
   queue->cancel = cancel;
+  queue->owner = owner;
 }
 
 guint
