@@ -53,7 +53,8 @@ asyncsync_install_packages () {
   asyncsync_log "installing: ${missing[*]}"
   asyncsync_as_root apt-get -q update || return
   for pkg in "${missing[@]}"; do
-    if apt-cache policy "$pkg" 2>/dev/null | grep -q '^ *Candidate: [^(]'; then
+    # grep without -q: under pipefail, an early exit could SIGPIPE apt-cache.
+    if apt-cache policy "$pkg" 2>/dev/null | grep '^ *Candidate: [^(]' >/dev/null; then
       available+=("$pkg")
     else
       asyncsync_log "package $pkg does not exist here: skipped"
