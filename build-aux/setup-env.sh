@@ -1,21 +1,36 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 #
-# Shared by build-aux/demo and build-aux/check (sourced, not run): on a
-# fresh Debian 12 machine, installs the packages the build and every test
-# suite need, then configures and builds the project.
+# Shared by build-aux/demo, build-aux/check and build-aux/check-debian
+# (sourced, not run): on a fresh Debian 12, Debian 13 or Debian testing
+# machine, installs the packages the build and every test suite need, then
+# configures and builds the project.
 
-# Everything the library, its bindings, docs, examples and test suites use.
+# Everything the library, its bindings, docs, examples and test suites use,
+# on every release.
 ASYNCSYNC_PACKAGES=(
   build-essential meson ninja-build pkg-config
   libglib2.0-dev libglib2.0-dev-bin libglib2.0-doc
   gobject-introspection libgirepository1.0-dev gir1.2-glib-2.0
   python3-gi gjs valac
   gtk-doc-tools xsltproc docbook-xml docbook-xsl
-  valgrind clang libclang-rt-14-dev llvm
+  valgrind clang libclang-rt-dev llvm
   libgtk-4-dev gir1.2-gtk-4.0 xvfb xauth imagemagick
   python3-matplotlib gnuplot-nox
 )
+
+# What only some releases have: chosen by release, so that a package
+# missing where it should exist fails the set-up instead of silently
+# skipping the tests that need it.
+asyncsync_release_packages () {
+  local codename
+
+  codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-}")
+  case "$codename" in
+    bookworm) ;;                   # no libdex before Debian 13
+    *)        echo libdex-dev ;;   # trixie (libdex 0.10), testing and later
+  esac
+}
 
 # The build directory; build-aux/check and build-aux/demo use _build.
 ASYNCSYNC_BUILDDIR=${ASYNCSYNC_BUILDDIR:-_build}
@@ -40,30 +55,30 @@ asyncsync_is_installed () {
   [ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
 }
 
-# Installs whichever of ASYNCSYNC_PACKAGES is missing; does nothing (no
-# apt-get update either) when all are there.
-asyncsync_install_packages () {
-  local missing=() available=() pkg
+# asyncsync_install_packages_named PACKAGE...: installs whichever of the
+# PACKAGEs is missing; does nothing (no apt-get update either) when all are
+# there, and fails if one does not exist in this release.
+asyncsync_install_packages_named () {
+  local missing=() pkg
 
-  for pkg in "${ASYNCSYNC_PACKAGES[@]}"; do
+  for pkg in "$@"; do
     asyncsync_is_installed "$pkg" || missing+=("$pkg")
   done
   [ "${#missing[@]}" -eq 0 ] && return 0
 
   asyncsync_log "installing: ${missing[*]}"
   asyncsync_as_root apt-get -q update || return
-  for pkg in "${missing[@]}"; do
-    # grep without -q: under pipefail, an early exit could SIGPIPE apt-cache.
-    if apt-cache policy "$pkg" 2>/dev/null | grep '^ *Candidate: [^(]' >/dev/null; then
-      available+=("$pkg")
-    else
-      asyncsync_log "package $pkg does not exist here: skipped"
-    fi
-  done
-  [ "${#available[@]}" -eq 0 ] && return 0
-
   asyncsync_as_root env DEBIAN_FRONTEND=noninteractive \
-    apt-get install -q -y --no-install-recommends "${available[@]}"
+    apt-get install -q -y --no-install-recommends "${missing[@]}"
+}
+
+# Installs what the build and every test suite need on this release.
+asyncsync_install_packages () {
+  local release_packages
+
+  release_packages=$(asyncsync_release_packages)
+  # shellcheck disable=SC2086 # one package name per word
+  asyncsync_install_packages_named "${ASYNCSYNC_PACKAGES[@]}" $release_packages
 }
 
 # asyncsync_configure BUILDDIR [MESON OPTION...]: meson setup, or
