@@ -2,6 +2,8 @@
 
 #include "async-sync-test-harness.h"
 
+#include <string.h>
+
 /**
  * test_run_new:
  * @n_ops: how many operations the test may start
@@ -343,4 +345,74 @@ test_run_until_timeout_passed (TestRun          *run,
 
   test_run_until_flag (run, &fired);
   g_assert_true (async_sync_timeout_has_expired (timeout));
+}
+
+static gboolean
+busy_source_cb (gpointer user_data)
+{
+  TestBusySource *busy = user_data;
+  guint n_done = busy->run->n_done;
+
+  busy->n_runs++;
+  busy->max_completions_between_runs = MAX (busy->max_completions_between_runs,
+                                             n_done - busy->n_done_at_last_run);
+  busy->n_done_at_last_run = n_done;
+
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * test_busy_source_start:
+ * @priority: its priority
+ *
+ * Attaches @busy to the test's context; it stays ready until
+ * test_busy_source_stop().
+ */
+void
+test_busy_source_start (TestBusySource *busy,
+                        TestRun        *run,
+                        gint            priority)
+{
+  memset (busy, 0, sizeof *busy);
+  busy->run = run;
+  busy->n_done_at_last_run = run->n_done;
+  busy->source = g_idle_source_new ();
+  g_source_set_priority (busy->source, priority);
+  g_source_set_callback (busy->source, busy_source_cb, busy, NULL);
+  g_source_attach (busy->source, run->context);
+}
+
+/* Destroys the source; the completions after its last run count too. */
+void
+test_busy_source_stop (TestBusySource *busy)
+{
+  busy->max_completions_between_runs = MAX (busy->max_completions_between_runs,
+                                            busy->run->n_done - busy->n_done_at_last_run);
+  g_source_destroy (busy->source);
+  g_clear_pointer (&busy->source, g_source_unref);
+}
+
+/**
+ * test_run_until_n_done_within:
+ *
+ * Iterates the test's context, blocking, until @n_done operations have
+ * completed or @max_iterations iterations were made, whichever comes
+ * first: a test of liveness fails instead of hanging.
+ *
+ * Returns: whether @n_done operations completed in time
+ */
+gboolean
+test_run_until_n_done_within (TestRun *run,
+                              guint    n_done,
+                              guint    max_iterations)
+{
+  guint i;
+
+  for (i = 0; i < max_iterations && run->n_done < n_done; i++)
+    {
+      g_main_context_iteration (run->context, TRUE);
+      run->n_iterations++;
+    }
+
+  return run->n_done >= n_done;
 }

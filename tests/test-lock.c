@@ -578,6 +578,51 @@ test_lock_chain_yields (gconstpointer data)
   test_run_free (run);
 }
 
+/* The dispatcher's documented bounds (see the "Contexts and threads"
+ * chapter): at most this many completions per turn, and at least
+ * BATCH_MIN (it reads the clock only every BATCH_MIN completions). */
+#define BATCH_MAX 1024
+#define BATCH_MIN 32
+
+static void
+test_lock_chain_beside_busy_source (gconstpointer data)
+{
+  gint priority = GPOINTER_TO_INT (data);
+  TestRun *run = test_run_new (N_CANCEL, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  TestBusySource busy;
+  guint i;
+
+  g_test_summary ("A long chain of hand-offs beside an idle that is always "
+                  "ready (chunked work in an application): the chain keeps "
+                  "flowing, one batch at a time, and the idle runs between "
+                  "every two batches, whatever its priority.");
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  for (i = 0; i < N_CANCEL; i++)
+    {
+      TestOp *op = test_run_op (run, i);
+
+      op->then = record_locked_and_release;
+      start_acquire (lock, op);
+    }
+  g_assert_true (async_sync_lock_release (lock, NULL));
+
+  test_busy_source_start (&busy, run, priority);
+  /* Two iterations per batch at most: one for the batch, one for others. */
+  test_run_until_n_done_within (run, N_CANCEL, 2 * (N_CANCEL / BATCH_MIN + 1));
+  test_busy_source_stop (&busy);
+  g_assert_cmpuint (run->n_done, ==, N_CANCEL);
+
+  test_run_assert_order_range (run, 0, N_CANCEL - 1);
+  g_assert_cmpuint (busy.n_runs, >, 0);
+  g_assert_cmpuint (busy.max_completions_between_runs, <=, BATCH_MAX);
+  g_assert_false (async_sync_lock_is_locked (lock));
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
 static void
 test_lock_waiters_keep_alive (void)
 {
@@ -1003,6 +1048,12 @@ main (int   argc,
                         GINT_TO_POINTER (G_PRIORITY_DEFAULT_IDLE), test_lock_chain_yields);
   g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-yields-to-other-sources/low",
                         GINT_TO_POINTER (G_PRIORITY_LOW), test_lock_chain_yields);
+  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-beside-always-ready-idle/default",
+                        GINT_TO_POINTER (G_PRIORITY_DEFAULT), test_lock_chain_beside_busy_source);
+  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-beside-always-ready-idle/high-idle",
+                        GINT_TO_POINTER (G_PRIORITY_HIGH_IDLE), test_lock_chain_beside_busy_source);
+  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-beside-always-ready-idle/default-idle",
+                        GINT_TO_POINTER (G_PRIORITY_DEFAULT_IDLE), test_lock_chain_beside_busy_source);
   g_test_add_func ("/AsyncSync/Lock/cancel/while-queued", test_lock_cancel_while_queued);
   g_test_add_func ("/AsyncSync/Lock/cancel/reverse-order-10000", test_lock_cancel_reverse);
   g_test_add_func ("/AsyncSync/Lock/cancel/after-grant-succeeds", test_lock_cancel_after_grant);
