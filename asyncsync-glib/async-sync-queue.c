@@ -326,9 +326,9 @@ async_sync_queue_init (AsyncSyncQueue *self)
   g_mutex_init (&self->mutex);
   self->item_type = G_TYPE_OBJECT;
   g_queue_init (&self->items);
-  async_sync_waiter_queue_init (&self->putters, NULL, NULL);
-  async_sync_waiter_queue_init (&self->getters, NULL, NULL);
-  async_sync_waiter_queue_init (&self->joiners, NULL, NULL);
+  async_sync_waiter_queue_init (&self->putters, NULL, NULL, NULL);
+  async_sync_waiter_queue_init (&self->getters, NULL, NULL, NULL);
+  async_sync_waiter_queue_init (&self->joiners, NULL, NULL, NULL);
   async_sync_notifier_init (&self->notifier, G_OBJECT (self), &self->mutex,
                             notify_pspecs, N_NOTIFY, queue_read_notified);
 }
@@ -409,7 +409,7 @@ async_sync_queue_put_async (AsyncSyncQueue      *self,
       async_sync_waiter_fail_literal (waiter, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_SHUT_DOWN,
                                       "Queue is shut down");
     }
-  else if (async_sync_waiter_queue_length (&self->putters) == 0 && queue_has_room (self))
+  else if (async_sync_waiter_queue_peek (&self->putters) == NULL && queue_has_room (self))
     {
       queue_insert_with_mutex (self, g_steal_pointer (&waiter->object));
       async_sync_waiter_complete (waiter);
@@ -519,7 +519,7 @@ async_sync_queue_try_put (AsyncSyncQueue  *self,
   else if (self->shut_down)
     g_set_error_literal (error, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_SHUT_DOWN,
                          "Queue is shut down");
-  else if (async_sync_waiter_queue_length (&self->putters) > 0 || !queue_has_room (self))
+  else if (async_sync_waiter_queue_peek (&self->putters) != NULL || !queue_has_room (self))
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Queue is full");
   else
     {

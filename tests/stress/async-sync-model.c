@@ -445,6 +445,13 @@ sem_update (Model *model,
     {
       Waiter *head = waiter_get (model, model->sem_queue[s].data[0]);
 
+      /* A head whose cancellable was cancelled (its handler has not run
+       * yet) is never granted: it leaves first. */
+      if (cancellable_is_cancelled (model, head->canc))
+        {
+          waiter_fail (model, head, MODEL_RESULT_CANCELLED);
+          continue;
+        }
       if (head->weight > value)
         break;
       value -= head->weight;
