@@ -199,9 +199,16 @@ dispatcher_finalize (GSource *source)
     g_hash_table_remove (registry, self->context);
   G_UNLOCK (registry);
 
-  /* Every item holds a reference that keeps its context, and so this
-   * source, alive until it has run. */
-  g_assert (self->ready.head == NULL);
+  /* The context was destroyed (nothing else keeps this source alive):
+   * only items that do not keep it alive can be left, and they go now. */
+  while (self->ready.head != NULL)
+    {
+      AsyncSyncDispatchItem *item = self->ready.head->data;
+
+      g_queue_unlink (&self->ready, &item->link);
+      g_assert (item->discard != NULL);
+      item->discard (item);
+    }
   g_mutex_clear (&self->mutex);
 
   g_source_destroy (self->marker);
@@ -353,4 +360,51 @@ async_sync_dispatcher_push (AsyncSyncDispatcher   *self,
   if (was_empty && !g_main_context_is_owner (self->context))
     g_main_context_wakeup (self->context);
   g_mutex_unlock (&self->mutex);
+}
+
+/* Something to release from a dispatch: see async_sync_dispatcher_release_later(). */
+typedef struct
+{
+  AsyncSyncDispatchItem item;
+  gpointer              data;
+  GDestroyNotify        release;
+} ReleaseItem;
+
+static void
+release_item_run (AsyncSyncDispatchItem *item)
+{
+  ReleaseItem *self = (ReleaseItem *) item;
+
+  self->release (self->data);
+  g_free (self);
+}
+
+/*
+ * async_sync_dispatcher_release_later:
+ * @data: what to release
+ * @release: how
+ *
+ * Releases @data from a later dispatch on the thread-default main context
+ * of the calling thread, never inside this call: for what the library
+ * drops and whose finalizer is user code (the items of a queue shut down
+ * at once).  The pending release does not keep the context alive: if the
+ * context is destroyed first, @data is released then.
+ */
+void
+async_sync_dispatcher_release_later (gpointer       data,
+                                     GDestroyNotify release)
+{
+  GMainContext *context = g_main_context_ref_thread_default ();
+  AsyncSyncDispatcher *dispatcher = async_sync_dispatcher_get_for_context (context);
+  ReleaseItem *self = g_new0 (ReleaseItem, 1);
+
+  self->item.link.data = self;
+  self->item.run = release_item_run;
+  self->item.discard = release_item_run;
+  self->data = data;
+  self->release = release;
+  async_sync_dispatcher_push (dispatcher, &self->item);
+
+  async_sync_dispatcher_unref (dispatcher);
+  g_main_context_unref (context);
 }

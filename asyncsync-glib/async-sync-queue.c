@@ -835,8 +835,20 @@ async_sync_queue_join (AsyncSyncQueue  *self,
  * are dropped at once (each counting as done for joins) and waiting gets
  * fail.
  *
+ * The queue lets go of dropped items from a later iteration of the
+ * thread-default main context of the calling thread, as it runs
+ * callbacks, never inside this call: an item's finalizer (a
+ * #GObjectClass.dispose or finalize, a weak reference's notify) is user
+ * code.  If that context is destroyed first, they are let go then.
+ *
  * Since: 1.0
  */
+static void
+queue_release_items (gpointer data)
+{
+  g_queue_free_full (data, g_object_unref);
+}
+
 void
 async_sync_queue_shutdown (AsyncSyncQueue *self,
                            gboolean        immediate)
@@ -861,8 +873,14 @@ async_sync_queue_shutdown (AsyncSyncQueue *self,
     queue_fail_all (&self->getters);
   g_mutex_unlock (&self->mutex);
 
-  /* Outside the mutex: finalizing an item may run any code. */
-  g_queue_clear_full (&dropped, g_object_unref);
+  /* Finalizing an item may run any code: not inside this call. */
+  if (dropped.length > 0)
+    {
+      GQueue *items = g_queue_new ();
+
+      *items = dropped;
+      async_sync_dispatcher_release_later (items, queue_release_items);
+    }
 }
 
 /**
