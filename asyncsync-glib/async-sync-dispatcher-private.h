@@ -38,6 +38,8 @@ AsyncSyncDispatcher *async_sync_dispatcher_ref             (AsyncSyncDispatcher 
 void                 async_sync_dispatcher_unref           (AsyncSyncDispatcher   *self);
 void                 async_sync_dispatcher_push            (AsyncSyncDispatcher   *self,
                                                             AsyncSyncDispatchItem *item);
+gboolean             async_sync_dispatcher_remove          (AsyncSyncDispatcher   *self,
+                                                            AsyncSyncDispatchItem *item);
 void                 async_sync_dispatcher_release_later   (gpointer               data,
                                                             GDestroyNotify         release);
 

@@ -362,6 +362,29 @@ async_sync_dispatcher_push (AsyncSyncDispatcher   *self,
   g_mutex_unlock (&self->mutex);
 }
 
+/*
+ * async_sync_dispatcher_remove:
+ *
+ * Takes @item out of the ready queue if it is still there, so that it
+ * never runs.  Returns %FALSE if it is not queued (it ran, or a dispatch
+ * has taken it and is about to run it).
+ */
+gboolean
+async_sync_dispatcher_remove (AsyncSyncDispatcher   *self,
+                              AsyncSyncDispatchItem *item)
+{
+  gboolean queued;
+
+  g_mutex_lock (&self->mutex);
+  /* g_queue_unlink() clears the node's links: linked, or alone at the head. */
+  queued = item->link.prev != NULL || self->ready.head == &item->link;
+  if (queued)
+    g_queue_unlink (&self->ready, &item->link);
+  g_mutex_unlock (&self->mutex);
+
+  return queued;
+}
+
 /* Something to release from a dispatch: see async_sync_dispatcher_release_later(). */
 typedef struct
 {

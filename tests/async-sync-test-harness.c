@@ -416,3 +416,74 @@ test_run_until_n_done_within (TestRun *run,
 
   return run->n_done >= n_done;
 }
+
+typedef struct
+{
+  TestMakeFunc   make;
+  TestChangeFunc change;
+  gboolean       object_freed;
+  gboolean       context_freed;
+} HomeNeverRun;
+
+static void
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+never_dispatched (gpointer data)
+{
+  g_assert_not_reached ();
+}
+
+static gpointer
+home_never_run_thread (gpointer data)
+{
+  HomeNeverRun *test = data;
+  GMainContext *context = g_main_context_new ();
+  GSource *marker = g_idle_source_new ();
+  GObject *object;
+  gpointer weak;
+
+  /* The marker is destroyed (its destroy notify runs) only when the
+   * context is finalized: the context is never iterated. */
+  g_source_set_callback (marker, never_dispatched, &test->context_freed, set_flag);
+  g_source_attach (marker, context);
+  g_source_unref (marker);
+
+  g_main_context_push_thread_default (context);
+  object = test->make ();
+  test->change (object);
+  g_main_context_pop_thread_default (context);
+
+  weak = object;
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  test->object_freed = weak == NULL;
+  if (weak != NULL)
+    g_object_remove_weak_pointer (weak, &weak);
+
+  g_main_context_unref (context);
+
+  return NULL;
+}
+
+/**
+ * test_assert_freed_with_home_never_run:
+ *
+ * Makes an object in a thread under a temporary context that is never
+ * iterated, then changes it (a notification is pending on that context)
+ * and drops it: the object must be finalized at once, and the context
+ * when the thread drops it, pending notification and all.
+ */
+void
+test_assert_freed_with_home_never_run (TestMakeFunc   make,
+                                       TestChangeFunc change)
+{
+  HomeNeverRun test = { make, change, FALSE, FALSE };
+
+  g_thread_join (g_thread_new ("home-never-run", home_never_run_thread, &test));
+  g_assert_true (test.object_freed);
+  g_assert_true (test.context_freed);
+}

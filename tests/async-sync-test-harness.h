@@ -134,4 +134,12 @@ gboolean  test_run_until_n_done_within (TestRun      *run,
                                       guint           n_done,
                                       guint           max_iterations);
 
+/* Makes an object (under the thread-default context), and changes it so
+ * that a property notification is pending. */
+typedef GObject *(*TestMakeFunc)   (void);
+typedef void     (*TestChangeFunc) (GObject *object);
+
+void      test_assert_freed_with_home_never_run (TestMakeFunc   make,
+                                      TestChangeFunc  change);
+
 G_END_DECLS

@@ -1027,6 +1027,29 @@ test_lock_blocking_cancelled (void)
   test_run_free (run);
 }
 
+static GObject *
+make_lock (void)
+{
+  return G_OBJECT (async_sync_lock_new ());
+}
+
+static void
+take_lock (GObject *lock)
+{
+  g_assert_true (async_sync_lock_try_acquire (ASYNC_SYNC_LOCK (lock)));
+}
+
+static void
+test_lock_freed_with_home_never_run (void)
+{
+  g_test_summary ("An object whose home context is never run again is "
+                  "freed when its last reference goes, a property "
+                  "notification pending there or not, and frees that "
+                  "context in turn: neither keeps the other alive.");
+
+  test_assert_freed_with_home_never_run (make_lock, take_lock);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1060,6 +1083,7 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Lock/cancel/pre-cancelled-takes-nothing", test_lock_cancel_pre_cancelled);
   g_test_add_func ("/AsyncSync/Lock/dispatch/no-callback-inside-api-calls", test_lock_no_callback_inside);
   g_test_add_func ("/AsyncSync/Lock/lifetime/waiters-keep-lock-alive", test_lock_waiters_keep_alive);
+  g_test_add_func ("/AsyncSync/Lock/lifetime/freed-with-home-context-never-run", test_lock_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/Lock/errors/release-unlocked-is-not-locked", test_lock_errors_not_locked);
   g_test_add_func ("/AsyncSync/Lock/criticals/null-and-wrong-type-arguments", test_lock_criticals);
   g_test_add_func ("/AsyncSync/Lock/threads/four-contexts-mutual-exclusion", test_lock_threads);
