@@ -408,6 +408,20 @@ waiter_deadline_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+deadline_dispatch (GSource     *source,
+                   GSourceFunc  callback,
+                   gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+/* A source ready at an instant, to the microsecond (a timeout source
+ * counts whole milliseconds from when it is attached). */
+static GSourceFuncs deadline_funcs = {
+  .dispatch = deadline_dispatch,
+};
+
 /* Arms the deadline of an AsyncSyncTimeout on the waiter's own context,
  * which is iterated whenever the waiter can complete (a blocking call's
  * private context included). */
@@ -415,13 +429,12 @@ static void
 waiter_watch_deadline (AsyncSyncWaiter *waiter)
 {
   GSource *timer;
-  gint64 remaining;
 
   if (waiter->deadline == G_MAXINT64)
     return;
 
-  remaining = waiter->deadline - g_get_monotonic_time ();
-  timer = g_timeout_source_new ((guint) CLAMP ((remaining + 999) / 1000, 0, G_MAXUINT));
+  timer = g_source_new (&deadline_funcs, sizeof (GSource));
+  g_source_set_ready_time (timer, waiter->deadline);
   g_source_set_static_name (timer, "[asyncsync] waiter deadline");
   g_source_set_callback (timer, waiter_deadline_cb, waiter_ref (waiter),
                          (GDestroyNotify) waiter_unref);

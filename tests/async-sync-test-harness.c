@@ -326,7 +326,7 @@ set_flag_cb (gpointer user_data)
  * Iterates the test's context until @timeout's deadline has passed and
  * every timer armed on that context for it has been dispatched: a marker
  * timer is set to fire 2-3 ms after the deadline (later than any waiter's
- * deadline timer, which is rounded up to the next millisecond), and GLib
+ * deadline timer, which is ready at the deadline itself), and GLib
  * dispatches all ready sources of one priority in the same iteration.
  */
 void
