@@ -577,6 +577,20 @@ static const struct
     "run-idle\n"
     "release bsem permits=2\n"
     "release bsem\n" },
+  { "semaphore/release-many-serves-every-request-it-covers",
+    "setup sem=0 bsem=3 parties=2 maxsize=1 homes=0,0,0,1,0,0,0,0\n"
+    "acquire sem ctx=0 canc=- permits=2\n"
+    "acquire sem ctx=1 canc=-\n"
+    "acquire sem ctx=0 canc=- permits=1\n"
+    "acquire sem ctx=1 canc=- permits=3\n"
+    "release sem permits=5\n"          /* 2, 1 and 1 served; 3 waits for 1 more */
+    "run-idle\n"
+    "release sem\n"                    /* now the 3 */
+    "acquire bsem ctx=0 canc=- permits=3\n"
+    "acquire bsem ctx=1 canc=- permits=2\n"
+    "acquire bsem ctx=0 canc=-\n"
+    "release bsem permits=3\n"         /* 2 and 1 served together */
+    "run-idle\n" },
   { "barrier/indices-in-arrival-order-and-draining",
     "setup sem=0 bsem=1 parties=3 maxsize=1 homes=0,0,0,0,0,1,0,0\n"
     "wait barrier ctx=0 canc=-\n"
