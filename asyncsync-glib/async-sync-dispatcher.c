@@ -364,6 +364,7 @@ async_sync_dispatcher_push (AsyncSyncDispatcher   *self,
 
 /*
  * async_sync_dispatcher_remove:
+ * @item: an item whose node is never in any other list (not a waiter)
  *
  * Takes @item out of the ready queue if it is still there, so that it
  * never runs.  Returns %FALSE if it is not queued (it ran, or a dispatch
