@@ -520,6 +520,26 @@ test_lock_chain (void)
   test_run_free (run);
 }
 
+/* Queues @n acquisitions that each release in their callback, then lets
+ * the first one go: a chain of @n hand-offs. */
+static void
+start_chain (TestRun       *run,
+             AsyncSyncLock *lock,
+             guint          n)
+{
+  guint i;
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  for (i = 0; i < n; i++)
+    {
+      TestOp *op = test_run_op (run, i);
+
+      op->then = record_locked_and_release;
+      start_acquire (lock, op);
+    }
+  g_assert_true (async_sync_lock_release (lock, NULL));
+}
+
 typedef struct
 {
   TestRun *run;
@@ -546,22 +566,13 @@ test_lock_chain_yields (gconstpointer data)
   AsyncSyncLock *lock = async_sync_lock_new ();
   Bystander bystander = { run, 0, FALSE };
   GSource *source;
-  guint i;
 
   g_test_summary ("A long chain of hand-offs is dispatched in bounded "
                   "slices, yielding to every other ready source: one of the "
                   "same or a lower priority (a redraw, an idle) runs before "
                   "the chain is over.");
 
-  g_assert_true (async_sync_lock_try_acquire (lock));
-  for (i = 0; i < N_CANCEL; i++)
-    {
-      TestOp *op = test_run_op (run, i);
-
-      op->then = record_locked_and_release;
-      start_acquire (lock, op);
-    }
-  g_assert_true (async_sync_lock_release (lock, NULL));
+  start_chain (run, lock, N_CANCEL);
 
   source = g_idle_source_new ();
   g_source_set_priority (source, priority);
@@ -591,22 +602,13 @@ test_lock_chain_beside_busy_source (gconstpointer data)
   TestRun *run = test_run_new (N_CANCEL, lock_acquire_finish);
   AsyncSyncLock *lock = async_sync_lock_new ();
   TestBusySource busy;
-  guint i;
 
   g_test_summary ("A long chain of hand-offs beside an idle that is always "
                   "ready (chunked work in an application): the chain keeps "
                   "flowing, one batch at a time, and the idle runs between "
                   "every two batches, whatever its priority.");
 
-  g_assert_true (async_sync_lock_try_acquire (lock));
-  for (i = 0; i < N_CANCEL; i++)
-    {
-      TestOp *op = test_run_op (run, i);
-
-      op->then = record_locked_and_release;
-      start_acquire (lock, op);
-    }
-  g_assert_true (async_sync_lock_release (lock, NULL));
+  start_chain (run, lock, N_CANCEL);
 
   test_busy_source_start (&busy, run, priority);
   /* Two iterations per batch at most: one for the batch, one for others. */

@@ -320,6 +320,20 @@ test_semaphore_hand_off (void)
 #define BATCH_MIN 32
 #define N_BACKLOG 2000
 
+/* Queues @n acquisitions, then grants them all at once: a backlog of @n
+ * ready completions. */
+static void
+grant_backlog (TestRun            *run,
+               AsyncSyncSemaphore *sem,
+               guint               n)
+{
+  guint i;
+
+  for (i = 0; i < n; i++)
+    start_acquire (sem, test_run_op (run, i));
+  g_assert_true (async_sync_semaphore_release_many (sem, n, NULL));
+}
+
 static void
 test_semaphore_backlog_beside_busy_source (gconstpointer data)
 {
@@ -327,17 +341,14 @@ test_semaphore_backlog_beside_busy_source (gconstpointer data)
   TestRun *run = test_run_new (N_BACKLOG, sem_acquire_finish);
   AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
   TestBusySource busy;
-  guint i;
 
   g_test_summary ("A backlog of N granted waiters completes in about "
                   "2 N / batch iterations while an idle that is always ready "
                   "runs beside it, whatever the idle's priority: completions "
                   "never wait for the application to go idle.");
 
-  for (i = 0; i < N_BACKLOG; i++)
-    start_acquire (sem, test_run_op (run, i));
   test_busy_source_start (&busy, run, priority);
-  g_assert_true (async_sync_semaphore_release_many (sem, N_BACKLOG, NULL));
+  grant_backlog (run, sem, N_BACKLOG);
 
   test_run_until_n_done_within (run, N_BACKLOG, 2 * (N_BACKLOG / BATCH_MIN + 1));
   test_busy_source_stop (&busy);
@@ -356,16 +367,13 @@ test_semaphore_backlog_drained_without_blocking (void)
 {
   TestRun *run = test_run_new (N_BACKLOG, sem_acquire_finish);
   AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
-  guint i;
 
   g_test_summary ("`while (g_main_context_iteration (ctx, FALSE));` runs a "
                   "backlog longer than one batch to the end: the iteration "
                   "in which the dispatcher lets other sources go first still "
                   "reports that something was dispatched.");
 
-  for (i = 0; i < N_BACKLOG; i++)
-    start_acquire (sem, test_run_op (run, i));
-  g_assert_true (async_sync_semaphore_release_many (sem, N_BACKLOG, NULL));
+  grant_backlog (run, sem, N_BACKLOG);
 
   while (g_main_context_iteration (run->context, FALSE))
     ;
