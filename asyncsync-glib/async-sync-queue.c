@@ -274,6 +274,10 @@ async_sync_queue_class_init (AsyncSyncQueueClass *klass)
    *
    * The type of the items: every item put must be an instance of it.
    *
+   * From JavaScript, read it with async_sync_queue_get_item_type(): GJS
+   * 1.90 and later give a #GType property as a bare number, where earlier
+   * versions and the getter give a GType object.
+   *
    * Since: 1.0
    */
   properties[PROP_ITEM_TYPE] =
