@@ -64,7 +64,9 @@ struct _AsyncSyncWaiter
   guint                     weight;        /* permits wanted; 1 but for weighted calls */
   GTask                    *task;
   GCancellable             *cancellable;
-  gulong                    cancelled_id;
+  gboolean                  watched;       /* the cancellable was connected (caller's thread) */
+  gboolean                  finished;      /* the task returned: nothing left to cancel */
+  gulong                    cancelled_id;  /* the connected handler, until finished */
   GSource                  *timer;         /* when the cancellable is an AsyncSyncTimeout */
   AsyncSyncDispatcher      *dispatcher;    /* of the task's context */
   GError                   *error;         /* the result on completion; NULL: success */
