@@ -10,7 +10,7 @@ passed to, while they are queued, and is immutable.)
 
 Backs: porting-from-asyncio.xml#porting-timeouts
 Backs: porting-from-asyncio.xml#porting-differences-timeout
-Backs: recipes.xml#recipe-timeout
+Backs: recipes.xml#recipe-deadline
 """
 
 import asyncio
