@@ -17,6 +17,7 @@ ASYNCSYNC_PACKAGES=(
   valgrind clang libclang-rt-dev llvm
   libgtk-4-dev gir1.2-gtk-4.0 xvfb xauth imagemagick
   python3-matplotlib gnuplot-nox
+  graphviz chromium
 )
 
 # What only some releases have: chosen by release, so that a package

@@ -22,7 +22,9 @@ that leaves the manual for an existing page of GLib's installed manual (or,
 where none is installed, for GLib's online reference), and
 --expect-text PAGE:TEXT requires PAGE to contain TEXT once the markup is
 stripped (e.g. a line of an example that the chapter includes at build
-time).  Exits 1 on any failure, listing each.
+time), and --expect-linked-functions PREFIX requires every PREFIXname()
+in running text to be a link (gtk-doc does not link a function name that
+opens a paragraph).  Exits 1 on any failure, listing each.
 """
 
 import argparse
@@ -40,9 +42,13 @@ class Page(html.parser.HTMLParser):
         self.links = []      # (tag, url, name): name is the title or text of an <a>
         self.anchors = set()
         self.text = []
+        self.unlinked = []   # running text outside links and listings
         self._open_link = None
+        self._in_pre = 0
 
     def handle_starttag(self, tag, attrs):
+        if tag == 'pre':
+            self._in_pre += 1
         attrs = dict(attrs)
         for name in ('id', 'name') if tag == 'a' else ('id',):
             if attrs.get(name):
@@ -55,6 +61,8 @@ class Page(html.parser.HTMLParser):
             self.links.append((tag, attrs['href'], None))
 
     def handle_endtag(self, tag):
+        if tag == 'pre':
+            self._in_pre -= 1
         if tag == 'a' and self._open_link is not None:
             tag, url, title, text = self._open_link
             self.links.append((tag, url, title or ''.join(text).strip()))
@@ -64,6 +72,8 @@ class Page(html.parser.HTMLParser):
         self.text.append(data)
         if self._open_link is not None:
             self._open_link[3].append(data)
+        elif not self._in_pre:
+            self.unlinked.append(data)
 
 
 _pages = {}
@@ -90,6 +100,8 @@ def main():
     parser.add_argument('--expect-text', action='append', default=[])
     parser.add_argument('--allow-missing-anchor', action='append', default=[],
                         help='a fragment that may be missing, if its page exists')
+    parser.add_argument('--expect-linked-functions', metavar='PREFIX',
+                        help='every PREFIXname() in running text (not in a listing) is a link')
     args = parser.parse_args()
 
     html_dir = os.path.realpath(args.html_dir)
@@ -166,6 +178,13 @@ def main():
         page_text = re.sub(r'\s+', ' ', ''.join(parse(page_path).text))
         if re.sub(r'\s+', ' ', text) not in page_text:
             failures.append('%s does not contain "%s"' % (page_name, text))
+
+    if args.expect_linked_functions:
+        mention = re.compile(r'\b%s\w*\(\)' % re.escape(args.expect_linked_functions))
+        for name in pages:
+            for text in parse(os.path.join(html_dir, name)).unlinked:
+                for found in mention.findall(text):
+                    failures.append('%s: %s is not a link' % (name, found))
 
     print('%d pages; links: %d internal, %d to installed references, %d online (not fetched)'
           % (len(pages), counts['internal'], counts['installed'], counts['online']))

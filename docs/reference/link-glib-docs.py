@@ -15,11 +15,13 @@ links every mention fixxref left unlinked:
   fixxref does;
 - else to GLib's online reference, https://docs.gtk.org/.
 
+Where GLib's gtk-doc manuals are installed (Debian 12), fixxref has linked
+everything already; this only makes relative the few links it wrote as
+absolute paths although the manual shares GLib's prefix.
+
 The page of each symbol follows gi-docgen's naming (class.Cancellable.html,
 method.Cancellable.cancel.html, error.IOErrorEnum.html, ...), read from
-the GIR files of GLib, GObject and GIO.  Where GLib's gtk-doc manuals are
-installed (Debian 12), fixxref has linked everything already and this does
-nothing.  Usage:
+the GIR files of GLib, GObject and GIO.  Usage:
 
     link-glib-docs.py HTML_DIR --prefix GLIB_PREFIX --gir-dir DIR
                       --install-dir MANUAL_INSTALL_DIR [--stamp FILE]
@@ -152,6 +154,28 @@ def link_page(text, links):
     return ''.join(parts), count
 
 
+ABSOLUTE_HREF = re.compile(r'href="(/[^"#]*)')
+
+
+def relative_links(text, install_dir):
+    """Makes links to pages under the manual's install prefix relative to
+    where it is installed.  gtkdoc-fixxref does so for most of them, but
+    writes some absolute (GEnum, in the object hierarchy), which would
+    break once the manual is packaged or moved."""
+    install_prefix = install_dir.split('/share/')[0].rstrip('/') + '/'
+    count = 0
+
+    def replace(match):
+        nonlocal count
+        path = match.group(1)
+        if not path.startswith(install_prefix):
+            return match.group(0)
+        count += 1
+        return 'href="' + os.path.relpath(path, install_dir)
+
+    return ABSOLUTE_HREF.sub(replace, text), count
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('html_dir')
@@ -163,8 +187,19 @@ def main():
     args = parser.parse_args()
 
     if has_gtkdoc_manuals(args.prefix):
-        print('GLib gtk-doc manuals installed: gtkdoc-fixxref linked them')
         total = 0
+        for name in sorted(os.listdir(args.html_dir)):
+            if not name.endswith('.html'):
+                continue
+            path = os.path.join(args.html_dir, name)
+            with open(path, encoding='utf-8') as f:
+                text, count = relative_links(f.read(), args.install_dir)
+            if count:
+                with open(path, 'w', encoding='utf-8') as f:
+                    f.write(text)
+                total += count
+        print('GLib gtk-doc manuals installed: gtkdoc-fixxref linked them '
+              '(%d links made relative)' % total)
     else:
         bases = base_urls(args.prefix, args.install_dir)
         links = {}
