@@ -25,9 +25,9 @@
  * callback dispatched); arrivals meanwhile wait, in order, for the next
  * cycle.
  *
- * async_sync_barrier_reset() fails the parties waiting in the current
- * cycle with %ASYNC_SYNC_ERROR_BROKEN_BARRIER and returns the barrier to
- * its empty state (once they have been completed).
+ * A reset, async_sync_barrier_reset(), fails the parties waiting in the
+ * current cycle with %ASYNC_SYNC_ERROR_BROKEN_BARRIER and returns the
+ * barrier to its empty state (once they have been completed).
  * async_sync_barrier_abort() breaks the barrier: current and future waits
  * fail with %ASYNC_SYNC_ERROR_BROKEN_BARRIER until a reset.
  *

@@ -19,11 +19,12 @@
  * D-Bus call) while other operations wait their turn without blocking the
  * main loop.
  *
- * async_sync_lock_acquire_async() completes on the thread-default main
- * context of the thread that called it, always from a later main-loop
- * iteration, never from inside the call.  Waiters are served strictly in
- * the order they called it; async_sync_lock_try_acquire() never jumps the
- * queue.  async_sync_lock_release() with waiters hands the lock directly
+ * An acquisition with async_sync_lock_acquire_async() completes on the
+ * thread-default main context of the thread that called it, always from a
+ * later main-loop iteration, never from inside the call.  Waiters are
+ * served strictly in the order they called it;
+ * async_sync_lock_try_acquire() never jumps the queue.
+ * async_sync_lock_release() with waiters hands the lock directly
  * to the first of them: the lock stays locked throughout.
  *
  * Cancelling the #GCancellable of a queued acquisition removes it from the

@@ -26,13 +26,13 @@
  * (it only gets one when it is granted, and then it succeeds), and a
  * cancelled put never inserts its item.
  *
- * async_sync_queue_task_done() and async_sync_queue_join_async() count
- * unfinished work as asyncio does: each put adds one, each task_done
+ * The calls async_sync_queue_task_done() and async_sync_queue_join_async()
+ * count unfinished work as asyncio does: each put adds one, each task_done
  * removes one, and a join completes when the count reaches zero.
  *
- * async_sync_queue_shutdown() has Python 3.13's semantics: later puts fail
- * with %ASYNC_SYNC_ERROR_SHUT_DOWN; gets return the remaining items, then
- * fail likewise.  An immediate shutdown also drops the remaining items and
+ * A shutdown, async_sync_queue_shutdown(), has Python 3.13's semantics:
+ * later puts fail with %ASYNC_SYNC_ERROR_SHUT_DOWN; gets return the
+ * remaining items, then fail likewise.  An immediate shutdown also drops the remaining items and
  * fails every waiting consumer.
  *
  * |[<!-- language="C" -->
@@ -273,6 +273,10 @@ async_sync_queue_class_init (AsyncSyncQueueClass *klass)
    * AsyncSyncQueue:item-type:
    *
    * The type of the items: every item put must be an instance of it.
+   *
+   * From JavaScript, read it with async_sync_queue_get_item_type(): GJS
+   * 1.90 and later give a #GType property as a bare number, where earlier
+   * versions and the getter give a GType object.
    *
    * Since: 1.0
    */

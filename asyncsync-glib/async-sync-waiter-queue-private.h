@@ -78,7 +78,9 @@ struct _AsyncSyncWaiter
   GTask                    *task;
   GCancellable             *cancellable;
   gint64                    deadline;      /* of an AsyncSyncTimeout; G_MAXINT64: none */
-  gulong                    cancelled_id;
+  gboolean                  watched;       /* the cancellable was connected (caller's thread) */
+  gboolean                  finished;      /* the task returned: nothing left to cancel */
+  gulong                    cancelled_id;  /* the connected handler, until finished */
   GSource                  *timer;         /* when the cancellable is an AsyncSyncTimeout */
   AsyncSyncDispatcher      *dispatcher;    /* of the task's context */
   GError                   *error;         /* the result on completion; NULL: success */

@@ -19,8 +19,13 @@
  *
  * A waiter is reference counted: the dispatcher holds one reference until
  * the task has returned, the `_async` caller holds one until its cancellable
- * is connected.  The last reference disconnects the cancellable, which may
- * wait for a running handler, so it is never dropped with a mutex held.
+ * is connected, and the cancellable's handler holds one for as long as it
+ * is connected.  That last one is not redundant: since GLib 2.80,
+ * g_cancellable_disconnect() can return while a g_cancellable_cancel() that
+ * started just before it still invokes the handler in another thread, so
+ * the handler must own what it touches.  The handler is disconnected when
+ * the task returns (which may wait for a running handler, so never with a
+ * mutex held).
  */
 
 #include "config.h"
@@ -202,9 +207,8 @@ waiter_unref (AsyncSyncWaiter *waiter)
 
   g_assert (waiter->queue == NULL);
   g_assert (waiter->timer == NULL);
+  g_assert (waiter->cancelled_id == 0);
 
-  if (waiter->cancelled_id != 0)
-    g_cancellable_disconnect (waiter->cancellable, waiter->cancelled_id);
   g_clear_object (&waiter->cancellable);
   if (waiter->data_destroy != NULL)
     waiter->data_destroy (waiter->data);
@@ -213,6 +217,24 @@ waiter_unref (AsyncSyncWaiter *waiter)
   g_clear_object (&waiter->task);
   async_sync_dispatcher_unref (waiter->dispatcher);
   g_free (waiter);
+}
+
+/* The waiter is done: disconnects its cancellable's handler, now or, if
+ * the `_async` call has not connected it yet, as soon as it has.  Called
+ * with no mutex held. */
+static void
+waiter_unwatch_cancellable (AsyncSyncWaiter *waiter)
+{
+  gulong cancelled_id;
+
+  g_mutex_lock (waiter->mutex);
+  waiter->finished = TRUE;
+  cancelled_id = waiter->cancelled_id;
+  waiter->cancelled_id = 0;
+  g_mutex_unlock (waiter->mutex);
+
+  /* Drops the handler's reference, at once or once it has returned. */
+  g_cancellable_disconnect (waiter->cancellable, cancelled_id);
 }
 
 /* Runs on the waiter's context, from the dispatcher: this is where the
@@ -234,6 +256,7 @@ waiter_run (AsyncSyncDispatchItem *item)
       g_source_destroy (waiter->timer);
       g_clear_pointer (&waiter->timer, g_source_unref);
     }
+  waiter_unwatch_cancellable (waiter);
 
   if (waiter->error != NULL)
     g_task_return_error (waiter->task, g_steal_pointer (&waiter->error));
@@ -464,13 +487,32 @@ waiter_watch_deadline (AsyncSyncWaiter *waiter)
 void
 async_sync_waiter_watch_cancellable (AsyncSyncWaiter *waiter)
 {
-  if (waiter->cancellable == NULL || waiter->cancelled_id != 0)
+  gulong cancelled_id;
+  gboolean finished;
+
+  if (waiter->cancellable == NULL || waiter->watched)
     return;
 
+  waiter->watched = TRUE;
   waiter_watch_deadline (waiter);
-  waiter->cancelled_id = g_cancellable_connect (waiter->cancellable,
-                                                G_CALLBACK (waiter_cancelled_cb),
-                                                waiter, NULL);
+  /* 0 if it was cancelled already: the handler ran, and let go of its
+   * reference. */
+  cancelled_id = g_cancellable_connect (waiter->cancellable,
+                                        G_CALLBACK (waiter_cancelled_cb),
+                                        waiter_ref (waiter),
+                                        (GDestroyNotify) waiter_unref);
+  if (cancelled_id == 0)
+    return;
+
+  g_mutex_lock (waiter->mutex);
+  finished = waiter->finished;
+  if (!finished)
+    waiter->cancelled_id = cancelled_id;
+  g_mutex_unlock (waiter->mutex);
+
+  /* Granted and returned while we connected: nothing left to cancel. */
+  if (finished)
+    g_cancellable_disconnect (waiter->cancellable, cancelled_id);
 }
 
 /*

@@ -17,6 +17,7 @@ ASYNCSYNC_PACKAGES=(
   valgrind clang libclang-rt-dev llvm
   libgtk-4-dev gir1.2-gtk-4.0 xvfb xauth imagemagick
   python3-matplotlib gnuplot-nox
+  graphviz chromium
 )
 
 # What only some releases have: chosen by release, so that a package
@@ -101,4 +102,28 @@ asyncsync_setup () {
   asyncsync_install_packages &&
     asyncsync_configure "$ASYNCSYNC_BUILDDIR" -Dwerror=true &&
     meson compile -C "$ASYNCSYNC_BUILDDIR"
+}
+
+# Prints one line naming the release and the versions the build and the
+# tests use, for the check's summary.
+asyncsync_describe_platform () {
+  local release parts=() version module
+
+  release=$(. /etc/os-release && echo "${PRETTY_NAME:-unknown}")
+  for module in glib-2.0 gobject-introspection-1.0 gtk4 libdex-1; do
+    version=$(pkg-config --modversion "$module" 2>/dev/null) || version=none
+    parts+=("$module $version")
+  done
+  version=$(/usr/bin/python3 -c 'import gi, sys; print(gi.__version__, "on Python", sys.version.split()[0])' 2>/dev/null) ||
+    version=none
+  parts+=("PyGObject $version")
+  version=$(gjs --version 2>/dev/null | sed 's/^gjs //') || version=none
+  parts+=("GJS $version")
+  version=$(gtkdoc-mkdb --version 2>/dev/null) || version=none
+  parts+=("gtk-doc $version")
+  version=$(valac --version 2>/dev/null | sed 's/^Vala //') || version=none
+  parts+=("Vala $version")
+  parts+=("GCC $(cc -dumpfullversion 2>/dev/null || echo none)")
+  local IFS=,
+  echo "platform: $release; ${parts[*]}" | sed 's/,/, /g'
 }

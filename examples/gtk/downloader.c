@@ -638,7 +638,12 @@ downloader_load_style (void)
 {
   g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
 
+  /* load_from_string() is GTK 4.12's; load_from_data() is deprecated there. */
+#if GTK_CHECK_VERSION (4, 12, 0)
+  gtk_css_provider_load_from_string (provider, style);
+#else
   gtk_css_provider_load_from_data (provider, style, -1);
+#endif
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
                                               GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);

@@ -235,7 +235,12 @@ class Downloader {
 
     buildWindow() {
         const provider = new Gtk.CssProvider();
-        provider.load_from_data(STYLE);
+        // load_from_string() is GTK 4.12's; load_from_data() is deprecated
+        // there, and its binding takes a length since.
+        if (provider.load_from_string)
+            provider.load_from_string(STYLE);
+        else
+            provider.load_from_data(STYLE); // deprecated-ok: GTK < 4.12 only
         Gtk.StyleContext.add_provider_for_display(Gdk.Display.get_default(), provider,
             Gtk.STYLE_PROVIDER_PRIORITY_APPLICATION);
 

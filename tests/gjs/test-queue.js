@@ -17,6 +17,16 @@ const Job = GObject.registerClass({
     },
 }, class Job extends GObject.Object {});
 
+// The `item-type` property read through a GValue: GJS up to 1.82 turns a
+// GType property into a GType object, 1.90 into a bare number, so
+// `queue.item_type` means different things; this does not.
+function itemTypeProperty(queue) {
+    const value = new GObject.Value();
+    value.init(GObject.TYPE_GTYPE);
+    queue.get_property('item-type', value);
+    return value.get_gtype().name;
+}
+
 const UrgentJob = GObject.registerClass(class UrgentJob extends Job {});
 
 const action = name => Gio.SimpleAction.new(name, null);
@@ -25,7 +35,7 @@ test('new and the item-type, maxsize and length properties', async () => {
     for (const queue of [AsyncSync.Queue.new(Gio.SimpleAction.$gtype, 2),
         new AsyncSync.Queue({item_type: Gio.SimpleAction.$gtype, maxsize: 2})]) {
         assertEqual(queue.get_item_type().name, 'GSimpleAction');
-        assertEqual(queue.item_type.name, 'GSimpleAction');
+        assertEqual(itemTypeProperty(queue), 'GSimpleAction');
         assertEqual(queue.get_maxsize(), 2);
         assertEqual(queue.maxsize, 2);
         assertEqual(queue.get_length(), 0);
@@ -33,7 +43,8 @@ test('new and the item-type, maxsize and length properties', async () => {
         assert(queue.is_empty() && !queue.is_full() && !queue.is_shut_down());
     }
     const unbounded = new AsyncSync.Queue();
-    assertEqual(unbounded.item_type.name, 'GObject');
+    assertEqual(unbounded.get_item_type().name, 'GObject');
+    assertEqual(itemTypeProperty(unbounded), 'GObject');
     assertEqual(unbounded.maxsize, 0);
     for (let i = 0; i < 100; i++)
         assert(unbounded.try_put(action(`a${i}`)));
@@ -75,7 +86,8 @@ test('an interface item type accepts its implementations', async () => {
 
 test('a GObject.registerClass class as item type, subclasses accepted', async () => {
     const queue = AsyncSync.Queue.new(Job.$gtype, 0);
-    assertEqual(queue.item_type.name, Job.$gtype.name);
+    assertEqual(queue.get_item_type().name, Job.$gtype.name);
+    assertEqual(itemTypeProperty(queue), Job.$gtype.name);
     const job = new Job({title: 'write'}), urgent = new UrgentJob({title: 'flush'});
     assert(queue.try_put(job) && queue.try_put(urgent));
     assert(isInvalidArgument(assertThrows(() => queue.try_put(new GObject.Object()))));
