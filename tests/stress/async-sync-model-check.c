@@ -752,6 +752,18 @@ all_ops_completed (Harness *h)
   return TRUE;
 }
 
+/* After a failed run: keeps @array (of what waiters still in flight point
+ * to) for the rest of the process. */
+static void
+keep_for_stuck_waiters (GPtrArray *array)
+{
+  static GPtrArray *kept = NULL;
+
+  if (kept == NULL)
+    kept = g_ptr_array_new ();
+  g_ptr_array_add (kept, array);
+}
+
 static gboolean
 no_item_alive (Harness *h)
 {
@@ -795,7 +807,10 @@ harness_force_drain (Harness *h)
           async_sync_condition_try_acquire (h->cond[i]);
           async_sync_condition_notify_all (h->cond[i], NULL);
           async_sync_condition_release (h->cond[i], NULL);
-          async_sync_semaphore_release_many (h->sem[i], async_sync_semaphore_get_n_waiting (h->sem[i]) + 1, NULL);
+          /* One at a time: a bounded one refuses more than its bound. */
+          while (async_sync_semaphore_get_n_waiting (h->sem[i]) > 0 &&
+                 async_sync_semaphore_release (h->sem[i], NULL))
+            ;
         }
       async_sync_lock_release (h->lock, NULL);
       if (!async_sync_rw_lock_write_release (h->rw, NULL))
@@ -863,10 +878,16 @@ harness_free (Harness  *h,
       if (op->task != NULL)
         g_object_remove_weak_pointer (op->task, &op->task);
     }
+  /* What waiters that never completed may still point to stays, and
+   * stays reachable: it is kept on purpose, not leaked. */
   if (all_ops_completed (h))
     g_ptr_array_unref (h->ops);
+  else
+    keep_for_stuck_waiters (h->ops);
   if (no_item_alive (h))
     g_ptr_array_unref (h->items);
+  else
+    keep_for_stuck_waiters (h->items);
 
   for (i = 0; i < MODEL_N_CONTEXTS; i++)
     g_main_context_unref (h->contexts[i]);
