@@ -147,7 +147,8 @@ barrier_release_with_mutex (AsyncSyncBarrier *self,
   guint index = 0;
 
   barrier_set_state (self, BARRIER_DRAINING);
-  while ((waiter = async_sync_waiter_queue_pop (&self->waiters)) != NULL)
+  /* Every party still there counted: the decision is made. */
+  while ((waiter = async_sync_waiter_queue_peek_unchecked (&self->waiters)) != NULL)
     {
       waiter->value = index++;
       async_sync_waiter_complete (waiter);
@@ -161,6 +162,11 @@ barrier_join_with_mutex (AsyncSyncBarrier *self,
                          AsyncSyncWaiter  *waiter)
 {
   g_assert (self->state == BARRIER_FILLING);
+
+  /* The arrival that may complete the cycle: parties whose deadline has
+   * passed (or that were cancelled) leave first, and do not count. */
+  if (self->count + 1 == self->parties)
+    async_sync_waiter_queue_expire (&self->waiters);
 
   waiter->flags |= WAITER_IN_CYCLE;
   self->count++;
@@ -227,10 +233,10 @@ barrier_leave (AsyncSyncWaiter *waiter)
   return TRUE;
 }
 
-/* The cancel rule of the filling cycle: the party leaves the count. */
+/* The leave rule of the filling cycle: the party leaves the count. */
 static void
-barrier_waiter_cancelled (AsyncSyncWaiterQueue *queue,
-                          AsyncSyncWaiter      *waiter)
+barrier_waiter_left (AsyncSyncWaiterQueue *queue,
+                     AsyncSyncWaiter      *waiter)
 {
   AsyncSyncBarrier *self = queue->owner;
 
@@ -359,8 +365,8 @@ async_sync_barrier_init (AsyncSyncBarrier *self)
   g_mutex_init (&self->mutex);
   self->parties = 1;
   self->state = BARRIER_FILLING;
-  async_sync_waiter_queue_init (&self->waiters, barrier_waiter_cancelled, self);
-  async_sync_waiter_queue_init (&self->arrivals, NULL, NULL);
+  async_sync_waiter_queue_init (&self->waiters, barrier_waiter_left, NULL, self);
+  async_sync_waiter_queue_init (&self->arrivals, NULL, NULL, NULL);
 }
 
 /**

@@ -134,12 +134,12 @@ condition_move_to_lock (AsyncSyncCondition *self,
   async_sync_lock_grant_or_queue_with_mutex (self->lock, waiter);
 }
 
-/* The cancel rule of the condition's queue: the waiter must still get the
+/* The leave rule of the condition's queue: the waiter must still get the
  * lock back before it reports the cancellation (or timeout) in
  * waiter->error. */
 static void
-condition_waiter_cancelled (AsyncSyncWaiterQueue *queue,
-                            AsyncSyncWaiter      *waiter)
+condition_waiter_left (AsyncSyncWaiterQueue *queue,
+                       AsyncSyncWaiter      *waiter)
 {
   condition_move_to_lock (queue->owner, waiter);
 }
@@ -209,7 +209,7 @@ wait_for_resume (AsyncSyncWaiter *waiter)
    * ignored then) is honoured here. */
   if (async_sync_waiter_is_stopped (waiter))
     {
-      waiter->error = async_sync_cancelled_error_new (waiter->cancellable);
+      waiter->error = async_sync_waiter_stopped_error (waiter);
       parked = FALSE;
     }
   else
@@ -317,7 +317,7 @@ async_sync_condition_class_init (AsyncSyncConditionClass *klass)
 static void
 async_sync_condition_init (AsyncSyncCondition *self)
 {
-  async_sync_waiter_queue_init (&self->waiters, condition_waiter_cancelled, self);
+  async_sync_waiter_queue_init (&self->waiters, condition_waiter_left, NULL, self);
 }
 
 /**

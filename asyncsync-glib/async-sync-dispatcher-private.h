@@ -20,12 +20,17 @@ typedef void (*AsyncSyncDispatchFunc) (AsyncSyncDispatchItem *item);
  *   A waiter sets it to the creation time of its GTask, so that the
  *   dispatcher runs it exactly when g_task_return_*() would invoke the
  *   callback synchronously, and never inside the `_async` call itself.
+ * @discard: what to do with the item if the dispatcher goes away (its
+ *   context was destroyed) before it ran; %NULL for an item that keeps
+ *   its context alive until it has run, as waiters (through their task)
+ *   and property notifications (through their object) do
  */
 struct _AsyncSyncDispatchItem
 {
   GList                 link;
   AsyncSyncDispatchFunc run;
   gint64                not_before;
+  AsyncSyncDispatchFunc discard;
 };
 
 AsyncSyncDispatcher *async_sync_dispatcher_get_for_context (GMainContext          *context);
@@ -33,5 +38,9 @@ AsyncSyncDispatcher *async_sync_dispatcher_ref             (AsyncSyncDispatcher 
 void                 async_sync_dispatcher_unref           (AsyncSyncDispatcher   *self);
 void                 async_sync_dispatcher_push            (AsyncSyncDispatcher   *self,
                                                             AsyncSyncDispatchItem *item);
+gboolean             async_sync_dispatcher_remove          (AsyncSyncDispatcher   *self,
+                                                            AsyncSyncDispatchItem *item);
+void                 async_sync_dispatcher_release_later   (gpointer               data,
+                                                            GDestroyNotify         release);
 
 G_END_DECLS

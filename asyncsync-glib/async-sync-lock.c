@@ -252,7 +252,7 @@ static void
 async_sync_lock_init (AsyncSyncLock *self)
 {
   g_mutex_init (&self->mutex);
-  async_sync_waiter_queue_init (&self->waiters, NULL, NULL);
+  async_sync_waiter_queue_init (&self->waiters, NULL, NULL, NULL);
   async_sync_notifier_init (&self->notifier, G_OBJECT (self), &self->mutex,
                             notify_pspecs, N_NOTIFY, lock_read_notified);
 }

@@ -13,6 +13,8 @@ G_BEGIN_DECLS
 typedef guint (*AsyncSyncNotifierReadFunc) (GObject *object,
                                             guint    index);
 
+typedef struct _AsyncSyncNotification AsyncSyncNotification;
+
 /*
  * AsyncSyncNotifier:
  *
@@ -22,15 +24,21 @@ typedef guint (*AsyncSyncNotifierReadFunc) (GObject *object,
  * that changed the state.  Changes are coalesced: a notification is emitted
  * for each property whose value, read when the notification runs, differs
  * from the value last notified.
+ *
+ * A pending notification does not keep its object alive (through a weak
+ * reference): an object whose home context never runs again is freed when
+ * its last user reference goes, and its pending notification with it;
+ * else the object would keep the context alive, and the context the
+ * object.
  */
 typedef struct
 {
-  AsyncSyncDispatchItem     item;
-  GObject                  *object;
+  AsyncSyncNotification    *notification;  /* the dispatch item, reused */
+  GObject                  *object;        /* unowned: the notifier is part of it */
   GMutex                   *mutex;
   GMainContext             *home;
   AsyncSyncDispatcher      *dispatcher;
-  gboolean                  pending;
+  gboolean                  pending;       /* the notification is queued */
   guint                     n_props;
   GParamSpec              **pspecs;
   AsyncSyncNotifierReadFunc read;

@@ -330,9 +330,9 @@ async_sync_queue_init (AsyncSyncQueue *self)
   g_mutex_init (&self->mutex);
   self->item_type = G_TYPE_OBJECT;
   g_queue_init (&self->items);
-  async_sync_waiter_queue_init (&self->putters, NULL, NULL);
-  async_sync_waiter_queue_init (&self->getters, NULL, NULL);
-  async_sync_waiter_queue_init (&self->joiners, NULL, NULL);
+  async_sync_waiter_queue_init (&self->putters, NULL, NULL, NULL);
+  async_sync_waiter_queue_init (&self->getters, NULL, NULL, NULL);
+  async_sync_waiter_queue_init (&self->joiners, NULL, NULL, NULL);
   async_sync_notifier_init (&self->notifier, G_OBJECT (self), &self->mutex,
                             notify_pspecs, N_NOTIFY, queue_read_notified);
 }
@@ -413,7 +413,7 @@ async_sync_queue_put_async (AsyncSyncQueue      *self,
       async_sync_waiter_fail_literal (waiter, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_SHUT_DOWN,
                                       "Queue is shut down");
     }
-  else if (async_sync_waiter_queue_length (&self->putters) == 0 && queue_has_room (self))
+  else if (async_sync_waiter_queue_peek (&self->putters) == NULL && queue_has_room (self))
     {
       queue_insert_with_mutex (self, g_steal_pointer (&waiter->object));
       async_sync_waiter_complete (waiter);
@@ -523,7 +523,7 @@ async_sync_queue_try_put (AsyncSyncQueue  *self,
   else if (self->shut_down)
     g_set_error_literal (error, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_SHUT_DOWN,
                          "Queue is shut down");
-  else if (async_sync_waiter_queue_length (&self->putters) > 0 || !queue_has_room (self))
+  else if (async_sync_waiter_queue_peek (&self->putters) != NULL || !queue_has_room (self))
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Queue is full");
   else
     {
@@ -839,8 +839,20 @@ async_sync_queue_join (AsyncSyncQueue  *self,
  * are dropped at once (each counting as done for joins) and waiting gets
  * fail.
  *
+ * The queue lets go of dropped items from a later iteration of the
+ * thread-default main context of the calling thread, as it runs
+ * callbacks, never inside this call: an item's finalizer (a
+ * #GObjectClass.dispose or finalize, a weak reference's notify) is user
+ * code.  If that context is destroyed first, they are let go then.
+ *
  * Since: 1.0
  */
+static void
+queue_release_items (gpointer data)
+{
+  g_queue_free_full (data, g_object_unref);
+}
+
 void
 async_sync_queue_shutdown (AsyncSyncQueue *self,
                            gboolean        immediate)
@@ -865,8 +877,14 @@ async_sync_queue_shutdown (AsyncSyncQueue *self,
     queue_fail_all (&self->getters);
   g_mutex_unlock (&self->mutex);
 
-  /* Outside the mutex: finalizing an item may run any code. */
-  g_queue_clear_full (&dropped, g_object_unref);
+  /* Finalizing an item may run any code: not inside this call. */
+  if (dropped.length > 0)
+    {
+      GQueue *items = g_queue_new ();
+
+      *items = dropped;
+      async_sync_dispatcher_release_later (items, queue_release_items);
+    }
 }
 
 /**

@@ -138,12 +138,10 @@ rw_lock_grant_with_mutex (AsyncSyncRWLock *self)
     async_sync_notifier_changed (&self->notifier);
 }
 
-/* The cancel rule: a cancelled writer may have held back readers. */
+/* The serve rule: a writer that left may have held back readers. */
 static void
-rw_lock_waiter_cancelled (AsyncSyncWaiterQueue *queue,
-                          AsyncSyncWaiter      *waiter)
+rw_lock_serve (AsyncSyncWaiterQueue *queue)
 {
-  async_sync_waiter_complete (waiter);
   rw_lock_grant_with_mutex (queue->owner);
 }
 
@@ -197,6 +195,9 @@ rw_lock_try_acquire (AsyncSyncRWLock *self,
   gboolean acquired;
 
   g_mutex_lock (&self->mutex);
+  /* Waiters at the head that may no longer be granted leave first, and
+   * those they held back are admitted: never jump a live queue. */
+  rw_lock_grant_with_mutex (self);
   acquired = async_sync_waiter_queue_length (&self->waiters) == 0 &&
              (write ? rw_lock_can_write (self) : rw_lock_can_read (self));
   if (acquired)
@@ -327,7 +328,7 @@ static void
 async_sync_rw_lock_init (AsyncSyncRWLock *self)
 {
   g_mutex_init (&self->mutex);
-  async_sync_waiter_queue_init (&self->waiters, rw_lock_waiter_cancelled, self);
+  async_sync_waiter_queue_init (&self->waiters, NULL, rw_lock_serve, self);
   async_sync_notifier_init (&self->notifier, G_OBJECT (self), &self->mutex,
                             notify_pspecs, N_NOTIFY, rw_lock_read_notified);
 }

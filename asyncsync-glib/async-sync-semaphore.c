@@ -145,14 +145,21 @@ semaphore_update_with_mutex (AsyncSyncSemaphore *self,
     semaphore_set_value (self, value);
 }
 
-/* The cancel rule: a cancelled head request may unblock those behind it. */
+/* Before deciding on a new request: waiters at the head that may no longer
+ * be granted (a deadline passed, its timer not run yet) leave, and those
+ * they held back are served, as if their timer had run on time. */
 static void
-semaphore_waiter_cancelled (AsyncSyncWaiterQueue *queue,
-                            AsyncSyncWaiter      *waiter)
+semaphore_settle_with_mutex (AsyncSyncSemaphore *self)
+{
+  semaphore_update_with_mutex (self, PRIV (self)->value);
+}
+
+/* The serve rule: a head request that left may unblock those behind it. */
+static void
+semaphore_serve (AsyncSyncWaiterQueue *queue)
 {
   AsyncSyncSemaphore *self = queue->owner;
 
-  async_sync_waiter_complete (waiter);
   semaphore_update_with_mutex (self, PRIV (self)->value);
 }
 
@@ -290,7 +297,7 @@ async_sync_semaphore_init (AsyncSyncSemaphore *self)
 
   g_mutex_init (&priv->mutex);
   priv->bound = G_MAXUINT;
-  async_sync_waiter_queue_init (&priv->waiters, semaphore_waiter_cancelled, self);
+  async_sync_waiter_queue_init (&priv->waiters, NULL, semaphore_serve, self);
 }
 
 /**
@@ -343,15 +350,19 @@ semaphore_acquire_for (AsyncSyncSemaphore  *self,
                                            "Cannot acquire %u permits from a semaphore bounded to %u",
                                            n, priv->bound));
     }
-  else if (async_sync_waiter_queue_length (&priv->waiters) == 0 && priv->value >= n)
-    {
-      semaphore_set_value (self, priv->value - n);
-      async_sync_waiter_complete (waiter);
-    }
   else
     {
-      async_sync_waiter_queue_push (&priv->waiters, waiter);
-      queued = TRUE;
+      semaphore_settle_with_mutex (self);
+      if (async_sync_waiter_queue_length (&priv->waiters) == 0 && priv->value >= n)
+        {
+          semaphore_set_value (self, priv->value - n);
+          async_sync_waiter_complete (waiter);
+        }
+      else
+        {
+          async_sync_waiter_queue_push (&priv->waiters, waiter);
+          queued = TRUE;
+        }
     }
   g_mutex_unlock (&priv->mutex);
 
@@ -397,6 +408,7 @@ semaphore_try_acquire (AsyncSyncSemaphore *self,
   gboolean acquired = FALSE;
 
   g_mutex_lock (&priv->mutex);
+  semaphore_settle_with_mutex (self);
   if (async_sync_waiter_queue_length (&priv->waiters) == 0 && priv->value >= n)
     {
       semaphore_set_value (self, priv->value - n);

@@ -2,7 +2,7 @@
 
 #include "config.h"
 
-#include "async-sync-timeout.h"
+#include "async-sync-timeout-private.h"
 
 /**
  * SECTION:async-sync-timeout
@@ -16,8 +16,20 @@
  * same rules as for cancellation apply: the timeout only takes effect while
  * the operation is queued (a grant that came first wins), nothing is taken,
  * and an operation started after the deadline fails at once without
- * queueing.  Cancelling the timeout with g_cancellable_cancel() still
- * reports %G_IO_ERROR_CANCELLED.
+ * queueing.
+ *
+ * The deadline is decided by time, not by how busy the main loop is: an
+ * operation whose deadline has passed is never granted, even if its
+ * context was blocked and its timer has not run yet; it fails with
+ * %G_IO_ERROR_TIMED_OUT as soon as a release (or set, put, ...) reaches
+ * it, or when its timer runs, whichever comes first.
+ *
+ * Cancelling the timeout by hand with g_cancellable_cancel() stops the
+ * operations it bounds as any cancellable does, and they report whichever
+ * came first: %G_IO_ERROR_CANCELLED if the timeout was cancelled before
+ * its deadline (even where that is noticed after the deadline, by an
+ * operation started later for instance), %G_IO_ERROR_TIMED_OUT if the
+ * deadline had passed already.
  *
  * The deadline is absolute, like asyncio's `asyncio.timeout()`: one
  * #AsyncSyncTimeout can bound a sequence of operations, each getting
@@ -67,8 +79,13 @@ struct _AsyncSyncTimeout
 {
   GCancellable parent_instance;
 
-  gint64       deadline;  /* monotonic, microseconds; immutable */
+  gint64       deadline;      /* monotonic, microseconds; immutable */
+  gint64       cancelled_at;  /* when cancelled by hand; G_MAXINT64: not; cancel_time_lock */
 };
+
+/* 64-bit atomics are not in GLib 2.74: one lock for every timeout, taken
+ * only when one is cancelled and when an operation it stopped asks when. */
+G_LOCK_DEFINE_STATIC (cancel_time_lock);
 
 G_DEFINE_FINAL_TYPE (AsyncSyncTimeout, async_sync_timeout, G_TYPE_CANCELLABLE)
 
@@ -144,10 +161,27 @@ async_sync_timeout_class_init (AsyncSyncTimeoutClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
+/* Connected first, so it runs before the handlers of the operations the
+ * timeout bounds: they can tell a cancellation before the deadline from
+ * one after it. */
+static void
+timeout_record_cancel_time (GCancellable *cancellable,
+                            gpointer      user_data)
+{
+  AsyncSyncTimeout *self = ASYNC_SYNC_TIMEOUT (cancellable);
+  gint64 now = g_get_monotonic_time ();
+
+  G_LOCK (cancel_time_lock);
+  self->cancelled_at = now;
+  G_UNLOCK (cancel_time_lock);
+}
+
 static void
 async_sync_timeout_init (AsyncSyncTimeout *self)
 {
   self->deadline = G_MAXINT64;
+  self->cancelled_at = G_MAXINT64;
+  g_signal_connect (self, "cancelled", G_CALLBACK (timeout_record_cancel_time), NULL);
 }
 
 /**
@@ -217,4 +251,23 @@ async_sync_timeout_has_expired (AsyncSyncTimeout *self)
   g_return_val_if_fail (ASYNC_SYNC_IS_TIMEOUT (self), FALSE);
 
   return g_get_monotonic_time () >= self->deadline;
+}
+
+/*
+ * async_sync_timeout_get_cancel_time:
+ *
+ * When the timeout was last cancelled with g_cancellable_cancel(), in the
+ * time base of g_get_monotonic_time(), or %G_MAXINT64 if it was not (or
+ * its cancellation is still being signalled and has not been recorded).
+ */
+gint64
+async_sync_timeout_get_cancel_time (AsyncSyncTimeout *self)
+{
+  gint64 cancelled_at;
+
+  G_LOCK (cancel_time_lock);
+  cancelled_at = self->cancelled_at;
+  G_UNLOCK (cancel_time_lock);
+
+  return cancelled_at;
 }

@@ -11,16 +11,28 @@ typedef struct _AsyncSyncWaiter      AsyncSyncWaiter;
 typedef struct _AsyncSyncWaiterQueue AsyncSyncWaiterQueue;
 
 /*
- * AsyncSyncWaiterCancelFunc:
+ * AsyncSyncWaiterLeaveFunc:
  *
- * A class's rule for a waiter of @queue whose cancellable fired, or whose
- * timeout expired, while it was still queued.  Called with the waiter's
- * mutex held, @waiter->error already set (G_IO_ERROR_CANCELLED or
- * G_IO_ERROR_TIMED_OUT).  The default (a %NULL func) removes the waiter and
- * fails it with that error.
+ * A class's rule for a waiter that stops waiting unserved: its cancellable
+ * fired, or its deadline passed, while it was in @queue.  Called with the
+ * waiter's mutex held and @waiter->error already set
+ * (async_sync_waiter_stopped_error()); it must take @waiter out of @queue.
+ * The default (a %NULL func) fails the waiter with that error.
  */
-typedef void (*AsyncSyncWaiterCancelFunc) (AsyncSyncWaiterQueue *queue,
-                                           AsyncSyncWaiter      *waiter);
+typedef void (*AsyncSyncWaiterLeaveFunc) (AsyncSyncWaiterQueue *queue,
+                                          AsyncSyncWaiter      *waiter);
+
+/*
+ * AsyncSyncWaiterServeFunc:
+ *
+ * What a class does once a waiter left @queue on its own (its cancellable's
+ * handler or its deadline's timer ran, outside any grant): serve those it
+ * held back, as a semaphore or a read-write lock does when its head
+ * request leaves.  Called with the mutex held.  Not called when a waiter
+ * leaves during a grant decision (async_sync_waiter_queue_peek()): the
+ * caller is serving the queue already.
+ */
+typedef void (*AsyncSyncWaiterServeFunc) (AsyncSyncWaiterQueue *queue);
 
 /*
  * AsyncSyncWaiterResumeFunc:
@@ -35,8 +47,9 @@ typedef gboolean (*AsyncSyncWaiterResumeFunc) (AsyncSyncWaiter *waiter);
 struct _AsyncSyncWaiterQueue
 {
   GQueue                    waiters;
-  AsyncSyncWaiterCancelFunc cancel;
-  gpointer                  owner;    /* what @cancel works on */
+  AsyncSyncWaiterLeaveFunc  leave;
+  AsyncSyncWaiterServeFunc  serve;
+  gpointer                  owner;    /* what @leave and @serve work on */
 };
 
 typedef enum
@@ -64,6 +77,7 @@ struct _AsyncSyncWaiter
   guint                     weight;        /* permits wanted; 1 but for weighted calls */
   GTask                    *task;
   GCancellable             *cancellable;
+  gint64                    deadline;      /* of an AsyncSyncTimeout; G_MAXINT64: none */
   gboolean                  watched;       /* the cancellable was connected (caller's thread) */
   gboolean                  finished;      /* the task returned: nothing left to cancel */
   gulong                    cancelled_id;  /* the connected handler, until finished */
@@ -78,13 +92,16 @@ struct _AsyncSyncWaiter
 };
 
 void             async_sync_waiter_queue_init      (AsyncSyncWaiterQueue      *queue,
-                                                    AsyncSyncWaiterCancelFunc  cancel,
+                                                    AsyncSyncWaiterLeaveFunc   leave,
+                                                    AsyncSyncWaiterServeFunc   serve,
                                                     gpointer                   owner);
 guint            async_sync_waiter_queue_length    (AsyncSyncWaiterQueue      *queue);
 AsyncSyncWaiter *async_sync_waiter_queue_peek      (AsyncSyncWaiterQueue      *queue);
+AsyncSyncWaiter *async_sync_waiter_queue_pop       (AsyncSyncWaiterQueue      *queue);
+void             async_sync_waiter_queue_expire    (AsyncSyncWaiterQueue      *queue);
+AsyncSyncWaiter *async_sync_waiter_queue_peek_unchecked (AsyncSyncWaiterQueue *queue);
 void             async_sync_waiter_queue_push      (AsyncSyncWaiterQueue      *queue,
                                                     AsyncSyncWaiter           *waiter);
-AsyncSyncWaiter *async_sync_waiter_queue_pop       (AsyncSyncWaiterQueue      *queue);
 void             async_sync_waiter_queue_remove    (AsyncSyncWaiterQueue      *queue,
                                                     AsyncSyncWaiter           *waiter);
 
@@ -107,7 +124,7 @@ void             async_sync_waiter_started         (AsyncSyncWaiter           *w
                                                     gboolean                   queued);
 void             async_sync_waiter_watch_cancellable (AsyncSyncWaiter         *waiter);
 
-GError          *async_sync_cancelled_error_new    (GCancellable              *cancellable);
+GError          *async_sync_waiter_stopped_error   (AsyncSyncWaiter           *waiter);
 gssize           async_sync_waiter_propagate       (GAsyncResult              *result,
                                                     GError                   **error);
 

@@ -7,6 +7,16 @@
  * whoever takes the waiter out of its queue first; the result then goes
  * through the dispatcher of the caller's context.
  *
+ * Deadlines are decided by time, not by main-loop latency: a waiter whose
+ * cancellable is cancelled or whose deadline has passed is never granted.
+ * Its cancellable's handler, or its deadline's timer on its own context,
+ * normally takes it out; but that timer may be late (its context busy or
+ * blocked), so every grant decision looks at the head of the queue through
+ * async_sync_waiter_queue_peek(), which makes such waiters leave first, by
+ * their class's rule.  Whether a stopped waiter reports
+ * G_IO_ERROR_CANCELLED or G_IO_ERROR_TIMED_OUT depends on which came
+ * first, the cancellation or the deadline, not on when it is looked at.
+ *
  * A waiter is reference counted: the dispatcher holds one reference until
  * the task has returned, the `_async` caller holds one until its cancellable
  * is connected, and the cancellable's handler holds one for as long as it
@@ -22,15 +32,41 @@
 
 #include "async-sync-waiter-queue-private.h"
 
-#include "async-sync-timeout.h"
+#include "async-sync-timeout-private.h"
+
+/* What the core knows of a cancellable that carries a deadline (an
+ * AsyncSyncTimeout): these two functions, nothing else. */
+static gint64
+cancellable_get_deadline (GCancellable *cancellable)
+{
+  if (ASYNC_SYNC_IS_TIMEOUT (cancellable))
+    return async_sync_timeout_get_deadline (ASYNC_SYNC_TIMEOUT (cancellable));
+
+  return G_MAXINT64;
+}
+
+/* When @cancellable, which is cancelled, was cancelled: now if unknown
+ * (the cancellation is in progress, or the cancellable keeps no record). */
+static gint64
+cancellable_get_cancel_time (GCancellable *cancellable)
+{
+  gint64 cancelled_at = G_MAXINT64;
+
+  if (ASYNC_SYNC_IS_TIMEOUT (cancellable))
+    cancelled_at = async_sync_timeout_get_cancel_time (ASYNC_SYNC_TIMEOUT (cancellable));
+
+  return cancelled_at != G_MAXINT64 ? cancelled_at : g_get_monotonic_time ();
+}
 
 void
-async_sync_waiter_queue_init (AsyncSyncWaiterQueue      *queue,
-                              AsyncSyncWaiterCancelFunc  cancel,
-                              gpointer                   owner)
+async_sync_waiter_queue_init (AsyncSyncWaiterQueue     *queue,
+                              AsyncSyncWaiterLeaveFunc  leave,
+                              AsyncSyncWaiterServeFunc  serve,
+                              gpointer                  owner)
 {
   g_queue_init (&queue->waiters);
-  queue->cancel = cancel;
+  queue->leave = leave;
+  queue->serve = serve;
   queue->owner = owner;
 }
 
@@ -40,8 +76,15 @@ async_sync_waiter_queue_length (AsyncSyncWaiterQueue *queue)
   return queue->waiters.length;
 }
 
+/*
+ * async_sync_waiter_queue_peek_unchecked:
+ *
+ * The head of @queue, whether or not it may still be granted: for a
+ * decision already made under the same hold of the mutex, after
+ * async_sync_waiter_queue_expire().
+ */
 AsyncSyncWaiter *
-async_sync_waiter_queue_peek (AsyncSyncWaiterQueue *queue)
+async_sync_waiter_queue_peek_unchecked (AsyncSyncWaiterQueue *queue)
 {
   return queue->waiters.head != NULL ? queue->waiters.head->data : NULL;
 }
@@ -66,6 +109,56 @@ async_sync_waiter_queue_remove (AsyncSyncWaiterQueue *queue,
   waiter->queue = NULL;
 }
 
+/* A queued waiter that may no longer be granted.  A waiter promised
+ * what it waits for (ASYNC_SYNC_WAITER_UNCANCELLABLE) always may. */
+static gboolean
+waiter_must_leave (AsyncSyncWaiter *waiter)
+{
+  return waiter->cancellable != NULL &&
+         !(waiter->flags & ASYNC_SYNC_WAITER_UNCANCELLABLE) &&
+         async_sync_waiter_is_stopped (waiter);
+}
+
+/* Takes a stopped waiter out of its queue, by its class's rule.  Once
+ * completed, the waiter may run and be freed on its context at once, in
+ * another thread: it is not looked at again here. */
+static void
+waiter_leave (AsyncSyncWaiter *waiter)
+{
+  AsyncSyncWaiterQueue *queue = waiter->queue;
+  G_GNUC_UNUSED guint length = queue->waiters.length;
+
+  g_clear_error (&waiter->error);
+  waiter->error = async_sync_waiter_stopped_error (waiter);
+  if (queue->leave != NULL)
+    queue->leave (queue, waiter);
+  else
+    async_sync_waiter_complete (waiter);
+
+  g_assert (queue->waiters.length < length);
+}
+
+/*
+ * async_sync_waiter_queue_peek:
+ *
+ * The first waiter of @queue that may be granted, or %NULL: the waiters
+ * ahead of it whose cancellable is cancelled or whose deadline has passed
+ * leave first, by the class's rule (not its serve rule: the caller is
+ * deciding a grant).  Every grant decision goes through here.
+ */
+AsyncSyncWaiter *
+async_sync_waiter_queue_peek (AsyncSyncWaiterQueue *queue)
+{
+  AsyncSyncWaiter *head;
+
+  while ((head = async_sync_waiter_queue_peek_unchecked (queue)) != NULL &&
+         waiter_must_leave (head))
+    waiter_leave (head);
+
+  return head;
+}
+
+/* async_sync_waiter_queue_peek(), taking the waiter out of @queue. */
 AsyncSyncWaiter *
 async_sync_waiter_queue_pop (AsyncSyncWaiterQueue *queue)
 {
@@ -75,6 +168,28 @@ async_sync_waiter_queue_pop (AsyncSyncWaiterQueue *queue)
     async_sync_waiter_queue_remove (queue, waiter);
 
   return waiter;
+}
+
+/*
+ * async_sync_waiter_queue_expire:
+ *
+ * Makes every waiter of @queue that may no longer be granted leave, by the
+ * class's rule: for a decision that depends on all the waiters, not only
+ * the first (a barrier's count).
+ */
+void
+async_sync_waiter_queue_expire (AsyncSyncWaiterQueue *queue)
+{
+  GList *link = queue->waiters.head;
+
+  while (link != NULL)
+    {
+      AsyncSyncWaiter *waiter = link->data;
+
+      link = link->next;
+      if (waiter_must_leave (waiter))
+        waiter_leave (waiter);
+    }
 }
 
 static AsyncSyncWaiter *
@@ -183,8 +298,12 @@ async_sync_waiter_new (gpointer             source_object,
   /* Read after g_task_new(): never earlier than the task's creation time. */
   waiter->item.not_before = g_get_monotonic_time ();
   waiter->dispatcher = async_sync_dispatcher_get_for_context (g_task_get_context (waiter->task));
+  waiter->deadline = G_MAXINT64;
   if (cancellable != NULL)
-    waiter->cancellable = g_object_ref (cancellable);
+    {
+      waiter->cancellable = g_object_ref (cancellable);
+      waiter->deadline = cancellable_get_deadline (cancellable);
+    }
 
   return waiter;
 }
@@ -224,30 +343,43 @@ async_sync_waiter_fail_literal (AsyncSyncWaiter *waiter,
 }
 
 /*
- * async_sync_cancelled_error_new:
+ * async_sync_waiter_is_stopped:
  *
- * The error of a call that @cancellable stopped: G_IO_ERROR_TIMED_OUT if
- * it is an AsyncSyncTimeout whose deadline passed, else
- * G_IO_ERROR_CANCELLED.
+ * Whether the waiter's cancellable is cancelled or its deadline has
+ * passed: then it may no longer be granted.
+ */
+gboolean
+async_sync_waiter_is_stopped (AsyncSyncWaiter *waiter)
+{
+  return g_cancellable_is_cancelled (waiter->cancellable) ||
+         (waiter->deadline != G_MAXINT64 && g_get_monotonic_time () >= waiter->deadline);
+}
+
+/*
+ * async_sync_waiter_stopped_error:
+ *
+ * The error of a stopped waiter, by whichever came first:
+ * G_IO_ERROR_TIMED_OUT if its deadline passed before its cancellable was
+ * cancelled by hand (or without that), else G_IO_ERROR_CANCELLED.  Not
+ * when it was looked at: a timeout cancelled before its deadline reports
+ * CANCELLED even if that is noticed after the deadline.
  */
 GError *
-async_sync_cancelled_error_new (GCancellable *cancellable)
+async_sync_waiter_stopped_error (AsyncSyncWaiter *waiter)
 {
-  if (ASYNC_SYNC_IS_TIMEOUT (cancellable) &&
-      async_sync_timeout_has_expired (ASYNC_SYNC_TIMEOUT (cancellable)))
+  gint64 stopped_at;
+
+  if (g_cancellable_is_cancelled (waiter->cancellable))
+    stopped_at = cancellable_get_cancel_time (waiter->cancellable);
+  else
+    stopped_at = g_get_monotonic_time ();
+
+  if (waiter->deadline <= stopped_at)
     return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                                 "Operation timed out");
 
   return g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                               "Operation was cancelled");
-}
-
-gboolean
-async_sync_waiter_is_stopped (AsyncSyncWaiter *waiter)
-{
-  return g_cancellable_is_cancelled (waiter->cancellable) ||
-         (ASYNC_SYNC_IS_TIMEOUT (waiter->cancellable) &&
-          async_sync_timeout_has_expired (ASYNC_SYNC_TIMEOUT (waiter->cancellable)));
 }
 
 /*
@@ -263,15 +395,16 @@ async_sync_waiter_fail_if_cancelled (AsyncSyncWaiter *waiter)
   if (!async_sync_waiter_is_stopped (waiter))
     return FALSE;
 
-  waiter->error = async_sync_cancelled_error_new (waiter->cancellable);
+  waiter->error = async_sync_waiter_stopped_error (waiter);
   async_sync_dispatcher_push (waiter->dispatcher, &waiter->item);
   waiter_unref (waiter);
 
   return TRUE;
 }
 
-/* The cancellable fired or the deadline passed: if the waiter is still
- * queued, the class's cancel rule applies; else the grant came first. */
+/* The cancellable fired or the deadline's timer ran: if the waiter is
+ * still queued, it leaves by its class's rule, and the class serves those
+ * it held back; else the grant came first. */
 static void
 waiter_stop (AsyncSyncWaiter *waiter)
 {
@@ -280,12 +413,9 @@ waiter_stop (AsyncSyncWaiter *waiter)
     {
       AsyncSyncWaiterQueue *queue = waiter->queue;
 
-      g_clear_error (&waiter->error);
-      waiter->error = async_sync_cancelled_error_new (waiter->cancellable);
-      if (queue->cancel != NULL)
-        queue->cancel (queue, waiter);
-      else
-        async_sync_waiter_complete (waiter);
+      waiter_leave (waiter);
+      if (queue->serve != NULL)
+        queue->serve (queue);
     }
   g_mutex_unlock (waiter->mutex);
 }
@@ -304,6 +434,20 @@ waiter_deadline_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static gboolean
+deadline_dispatch (GSource     *source,
+                   GSourceFunc  callback,
+                   gpointer     user_data)
+{
+  return callback (user_data);
+}
+
+/* A source ready at an instant, to the microsecond (a timeout source
+ * counts whole milliseconds from when it is attached). */
+static GSourceFuncs deadline_funcs = {
+  .dispatch = deadline_dispatch,
+};
+
 /* Arms the deadline of an AsyncSyncTimeout on the waiter's own context,
  * which is iterated whenever the waiter can complete (a blocking call's
  * private context included). */
@@ -311,14 +455,12 @@ static void
 waiter_watch_deadline (AsyncSyncWaiter *waiter)
 {
   GSource *timer;
-  gint64 remaining;
 
-  if (!ASYNC_SYNC_IS_TIMEOUT (waiter->cancellable))
+  if (waiter->deadline == G_MAXINT64)
     return;
 
-  remaining = async_sync_timeout_get_deadline (ASYNC_SYNC_TIMEOUT (waiter->cancellable)) -
-              g_get_monotonic_time ();
-  timer = g_timeout_source_new ((guint) CLAMP ((remaining + 999) / 1000, 0, G_MAXUINT));
+  timer = g_source_new (&deadline_funcs, sizeof (GSource));
+  g_source_set_ready_time (timer, waiter->deadline);
   g_source_set_static_name (timer, "[asyncsync] waiter deadline");
   g_source_set_callback (timer, waiter_deadline_cb, waiter_ref (waiter),
                          (GDestroyNotify) waiter_unref);

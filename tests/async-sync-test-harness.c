@@ -2,6 +2,8 @@
 
 #include "async-sync-test-harness.h"
 
+#include <string.h>
+
 /**
  * test_run_new:
  * @n_ops: how many operations the test may start
@@ -324,7 +326,7 @@ set_flag_cb (gpointer user_data)
  * Iterates the test's context until @timeout's deadline has passed and
  * every timer armed on that context for it has been dispatched: a marker
  * timer is set to fire 2-3 ms after the deadline (later than any waiter's
- * deadline timer, which is rounded up to the next millisecond), and GLib
+ * deadline timer, which is ready at the deadline itself), and GLib
  * dispatches all ready sources of one priority in the same iteration.
  */
 void
@@ -343,4 +345,145 @@ test_run_until_timeout_passed (TestRun          *run,
 
   test_run_until_flag (run, &fired);
   g_assert_true (async_sync_timeout_has_expired (timeout));
+}
+
+static gboolean
+busy_source_cb (gpointer user_data)
+{
+  TestBusySource *busy = user_data;
+  guint n_done = busy->run->n_done;
+
+  busy->n_runs++;
+  busy->max_completions_between_runs = MAX (busy->max_completions_between_runs,
+                                             n_done - busy->n_done_at_last_run);
+  busy->n_done_at_last_run = n_done;
+
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * test_busy_source_start:
+ * @priority: its priority
+ *
+ * Attaches @busy to the test's context; it stays ready until
+ * test_busy_source_stop().
+ */
+void
+test_busy_source_start (TestBusySource *busy,
+                        TestRun        *run,
+                        gint            priority)
+{
+  memset (busy, 0, sizeof *busy);
+  busy->run = run;
+  busy->n_done_at_last_run = run->n_done;
+  busy->source = g_idle_source_new ();
+  g_source_set_priority (busy->source, priority);
+  g_source_set_callback (busy->source, busy_source_cb, busy, NULL);
+  g_source_attach (busy->source, run->context);
+}
+
+/* Destroys the source; the completions after its last run count too. */
+void
+test_busy_source_stop (TestBusySource *busy)
+{
+  busy->max_completions_between_runs = MAX (busy->max_completions_between_runs,
+                                            busy->run->n_done - busy->n_done_at_last_run);
+  g_source_destroy (busy->source);
+  g_clear_pointer (&busy->source, g_source_unref);
+}
+
+/**
+ * test_run_until_n_done_within:
+ *
+ * Iterates the test's context, blocking, until @n_done operations have
+ * completed or @max_iterations iterations were made, whichever comes
+ * first: a test of liveness fails instead of hanging.
+ *
+ * Returns: whether @n_done operations completed in time
+ */
+gboolean
+test_run_until_n_done_within (TestRun *run,
+                              guint    n_done,
+                              guint    max_iterations)
+{
+  guint i;
+
+  for (i = 0; i < max_iterations && run->n_done < n_done; i++)
+    {
+      g_main_context_iteration (run->context, TRUE);
+      run->n_iterations++;
+    }
+
+  return run->n_done >= n_done;
+}
+
+typedef struct
+{
+  TestMakeFunc   make;
+  TestChangeFunc change;
+  gboolean       object_freed;
+  gboolean       context_freed;
+} HomeNeverRun;
+
+static void
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+never_dispatched (gpointer data)
+{
+  g_assert_not_reached ();
+}
+
+static gpointer
+home_never_run_thread (gpointer data)
+{
+  HomeNeverRun *test = data;
+  GMainContext *context = g_main_context_new ();
+  GSource *marker = g_idle_source_new ();
+  GObject *object;
+  gpointer weak;
+
+  /* The marker is destroyed (its destroy notify runs) only when the
+   * context is finalized: the context is never iterated. */
+  g_source_set_callback (marker, never_dispatched, &test->context_freed, set_flag);
+  g_source_attach (marker, context);
+  g_source_unref (marker);
+
+  g_main_context_push_thread_default (context);
+  object = test->make ();
+  test->change (object);
+  g_main_context_pop_thread_default (context);
+
+  weak = object;
+  g_object_add_weak_pointer (object, &weak);
+  g_object_unref (object);
+  test->object_freed = weak == NULL;
+  if (weak != NULL)
+    g_object_remove_weak_pointer (weak, &weak);
+
+  g_main_context_unref (context);
+
+  return NULL;
+}
+
+/**
+ * test_assert_freed_with_home_never_run:
+ *
+ * Makes an object in a thread under a temporary context that is never
+ * iterated, then changes it (a notification is pending on that context)
+ * and drops it: the object must be finalized at once, and the context
+ * when the thread drops it, pending notification and all.
+ */
+void
+test_assert_freed_with_home_never_run (TestMakeFunc   make,
+                                       TestChangeFunc change)
+{
+  HomeNeverRun test = { make, change, FALSE, FALSE };
+
+  g_thread_join (g_thread_new ("home-never-run", home_never_run_thread, &test));
+  g_assert_true (test.object_freed);
+  g_assert_true (test.context_freed);
 }

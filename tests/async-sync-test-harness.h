@@ -111,4 +111,35 @@ void      test_trap_criticals_nonfatal (void);
 void      test_run_until_timeout_passed (TestRun     *run,
                                       AsyncSyncTimeout *timeout);
 
+/*
+ * TestBusySource:
+ * An idle source that is always ready (an application doing chunked work
+ * in an idle that keeps returning %G_SOURCE_CONTINUE): it counts its runs
+ * and the largest number of completions that ran between two of its runs.
+ */
+typedef struct
+{
+  TestRun *run;
+  GSource *source;
+  guint    n_runs;
+  guint    n_done_at_last_run;
+  guint    max_completions_between_runs;
+} TestBusySource;
+
+void      test_busy_source_start     (TestBusySource *busy,
+                                      TestRun        *run,
+                                      gint            priority);
+void      test_busy_source_stop      (TestBusySource *busy);
+gboolean  test_run_until_n_done_within (TestRun      *run,
+                                      guint           n_done,
+                                      guint           max_iterations);
+
+/* Makes an object (under the thread-default context), and changes it so
+ * that a property notification is pending. */
+typedef GObject *(*TestMakeFunc)   (void);
+typedef void     (*TestChangeFunc) (GObject *object);
+
+void      test_assert_freed_with_home_never_run (TestMakeFunc   make,
+                                      TestChangeFunc  change);
+
 G_END_DECLS

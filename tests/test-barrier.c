@@ -999,6 +999,29 @@ test_barrier_blocking_cancelled (void)
   test_run_free (run);
 }
 
+static GObject *
+make_barrier (void)
+{
+  return G_OBJECT (async_sync_barrier_new (2));
+}
+
+static void
+abort_barrier (GObject *barrier)
+{
+  async_sync_barrier_abort (ASYNC_SYNC_BARRIER (barrier));
+}
+
+static void
+test_barrier_freed_with_home_never_run (void)
+{
+  g_test_summary ("An object whose home context is never run again is "
+                  "freed when its last reference goes, a property "
+                  "notification pending there or not, and frees that "
+                  "context in turn: neither keeps the other alive.");
+
+  test_assert_freed_with_home_never_run (make_barrier, abort_barrier);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1020,6 +1043,7 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Barrier/cancel/pre-cancelled-does-not-count", test_barrier_cancel_pre_cancelled);
   g_test_add_func ("/AsyncSync/Barrier/dispatch/no-callback-inside-api-calls", test_barrier_no_callback_inside);
   g_test_add_func ("/AsyncSync/Barrier/lifetime/waiters-keep-barrier-alive", test_barrier_waiters_keep_alive);
+  g_test_add_func ("/AsyncSync/Barrier/lifetime/freed-with-home-context-never-run", test_barrier_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/Barrier/criticals/zero-parties-null-and-wrong-type-arguments", test_barrier_criticals);
   g_test_add_func ("/AsyncSync/Barrier/threads/four-parties-unique-indices-every-cycle", test_barrier_threads);
   g_test_add_func ("/AsyncSync/Barrier/blocking/wait-from-worker", test_barrier_blocking);

@@ -520,6 +520,26 @@ test_lock_chain (void)
   test_run_free (run);
 }
 
+/* Queues @n acquisitions that each release in their callback, then lets
+ * the first one go: a chain of @n hand-offs. */
+static void
+start_chain (TestRun       *run,
+             AsyncSyncLock *lock,
+             guint          n)
+{
+  guint i;
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  for (i = 0; i < n; i++)
+    {
+      TestOp *op = test_run_op (run, i);
+
+      op->then = record_locked_and_release;
+      start_acquire (lock, op);
+    }
+  g_assert_true (async_sync_lock_release (lock, NULL));
+}
+
 typedef struct
 {
   TestRun *run;
@@ -546,22 +566,13 @@ test_lock_chain_yields (gconstpointer data)
   AsyncSyncLock *lock = async_sync_lock_new ();
   Bystander bystander = { run, 0, FALSE };
   GSource *source;
-  guint i;
 
   g_test_summary ("A long chain of hand-offs is dispatched in bounded "
                   "slices, yielding to every other ready source: one of the "
                   "same or a lower priority (a redraw, an idle) runs before "
                   "the chain is over.");
 
-  g_assert_true (async_sync_lock_try_acquire (lock));
-  for (i = 0; i < N_CANCEL; i++)
-    {
-      TestOp *op = test_run_op (run, i);
-
-      op->then = record_locked_and_release;
-      start_acquire (lock, op);
-    }
-  g_assert_true (async_sync_lock_release (lock, NULL));
+  start_chain (run, lock, N_CANCEL);
 
   source = g_idle_source_new ();
   g_source_set_priority (source, priority);
@@ -572,6 +583,42 @@ test_lock_chain_yields (gconstpointer data)
   test_run_until_n_done (run, N_CANCEL);
   g_assert_true (bystander.ran);
   g_assert_cmpuint (bystander.n_done_seen, <, N_CANCEL);
+  g_assert_false (async_sync_lock_is_locked (lock));
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+/* The dispatcher's documented bounds (see the "Contexts and threads"
+ * chapter): at most this many completions per turn, and at least
+ * BATCH_MIN (it reads the clock only every BATCH_MIN completions). */
+#define BATCH_MAX 1024
+#define BATCH_MIN 32
+
+static void
+test_lock_chain_beside_busy_source (gconstpointer data)
+{
+  gint priority = GPOINTER_TO_INT (data);
+  TestRun *run = test_run_new (N_CANCEL, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  TestBusySource busy;
+
+  g_test_summary ("A long chain of hand-offs beside an idle that is always "
+                  "ready (chunked work in an application): the chain keeps "
+                  "flowing, one batch at a time, and the idle runs between "
+                  "every two batches, whatever its priority.");
+
+  start_chain (run, lock, N_CANCEL);
+
+  test_busy_source_start (&busy, run, priority);
+  /* Two iterations per batch at most: one for the batch, one for others. */
+  test_run_until_n_done_within (run, N_CANCEL, 2 * (N_CANCEL / BATCH_MIN + 1));
+  test_busy_source_stop (&busy);
+  g_assert_cmpuint (run->n_done, ==, N_CANCEL);
+
+  test_run_assert_order_range (run, 0, N_CANCEL - 1);
+  g_assert_cmpuint (busy.n_runs, >, 0);
+  g_assert_cmpuint (busy.max_completions_between_runs, <=, BATCH_MAX);
   g_assert_false (async_sync_lock_is_locked (lock));
 
   test_run_unref_and_assert_finalized (run, lock);
@@ -982,6 +1029,29 @@ test_lock_blocking_cancelled (void)
   test_run_free (run);
 }
 
+static GObject *
+make_lock (void)
+{
+  return G_OBJECT (async_sync_lock_new ());
+}
+
+static void
+take_lock (GObject *lock)
+{
+  g_assert_true (async_sync_lock_try_acquire (ASYNC_SYNC_LOCK (lock)));
+}
+
+static void
+test_lock_freed_with_home_never_run (void)
+{
+  g_test_summary ("An object whose home context is never run again is "
+                  "freed when its last reference goes, a property "
+                  "notification pending there or not, and frees that "
+                  "context in turn: neither keeps the other alive.");
+
+  test_assert_freed_with_home_never_run (make_lock, take_lock);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1003,12 +1073,19 @@ main (int   argc,
                         GINT_TO_POINTER (G_PRIORITY_DEFAULT_IDLE), test_lock_chain_yields);
   g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-yields-to-other-sources/low",
                         GINT_TO_POINTER (G_PRIORITY_LOW), test_lock_chain_yields);
+  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-beside-always-ready-idle/default",
+                        GINT_TO_POINTER (G_PRIORITY_DEFAULT), test_lock_chain_beside_busy_source);
+  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-beside-always-ready-idle/high-idle",
+                        GINT_TO_POINTER (G_PRIORITY_HIGH_IDLE), test_lock_chain_beside_busy_source);
+  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-beside-always-ready-idle/default-idle",
+                        GINT_TO_POINTER (G_PRIORITY_DEFAULT_IDLE), test_lock_chain_beside_busy_source);
   g_test_add_func ("/AsyncSync/Lock/cancel/while-queued", test_lock_cancel_while_queued);
   g_test_add_func ("/AsyncSync/Lock/cancel/reverse-order-10000", test_lock_cancel_reverse);
   g_test_add_func ("/AsyncSync/Lock/cancel/after-grant-succeeds", test_lock_cancel_after_grant);
   g_test_add_func ("/AsyncSync/Lock/cancel/pre-cancelled-takes-nothing", test_lock_cancel_pre_cancelled);
   g_test_add_func ("/AsyncSync/Lock/dispatch/no-callback-inside-api-calls", test_lock_no_callback_inside);
   g_test_add_func ("/AsyncSync/Lock/lifetime/waiters-keep-lock-alive", test_lock_waiters_keep_alive);
+  g_test_add_func ("/AsyncSync/Lock/lifetime/freed-with-home-context-never-run", test_lock_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/Lock/errors/release-unlocked-is-not-locked", test_lock_errors_not_locked);
   g_test_add_func ("/AsyncSync/Lock/criticals/null-and-wrong-type-arguments", test_lock_criticals);
   g_test_add_func ("/AsyncSync/Lock/threads/four-contexts-mutual-exclusion", test_lock_threads);

@@ -747,9 +747,9 @@ test_queue_shutdown_immediate (void)
   guint i;
 
   g_test_summary ("shutdown(TRUE) drops the remaining items (they are "
-                  "freed), fails waiting puts and getters with SHUT_DOWN, "
-                  "and completes joins, the dropped items no longer "
-                  "counting; notify::length reports the drop.");
+                  "freed from the loop), fails waiting puts and getters with "
+                  "SHUT_DOWN, and completes joins, the dropped items no "
+                  "longer counting; notify::length reports the drop.");
 
   g_signal_connect (queue, "notify::length", G_CALLBACK (count_notify_cb), &n_length_notified);
   for (i = 0; i < 2; i++)
@@ -771,12 +771,13 @@ test_queue_shutdown_immediate (void)
   run->in_api = TRUE;
   async_sync_queue_shutdown (queue, TRUE);
   run->in_api = FALSE;
-  g_assert_null (weak[0]);
-  g_assert_null (weak[1]);
   g_assert_cmpuint (async_sync_queue_get_length (queue), ==, 0);
   g_assert_true (async_sync_queue_is_empty (queue));
 
   test_run_until_n_done (run, 2);
+  test_run_drain (run);
+  g_assert_null (weak[0]);
+  g_assert_null (weak[1]);
   test_op_assert_error (put, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_SHUT_DOWN);
   test_op_assert_ok (join);
   test_run_drain (run);
@@ -799,6 +800,106 @@ test_queue_shutdown_immediate (void)
   test_op_assert_ok (join_empty);
 
   test_run_unref_and_assert_finalized (run, empty);
+  test_run_unref_and_assert_finalized (run, queue);
+  test_run_free (run);
+}
+
+/* Where an item was finalized. */
+typedef struct
+{
+  TestRun      *run;
+  guint         n_finalized;
+  guint         n_inside_api;
+  GMainContext *context;     /* the context of the dispatch it was finalized in */
+} Finalizations;
+
+static void
+record_finalization (gpointer  data,
+                     GObject  *where_the_object_was)
+{
+  Finalizations *finalizations = data;
+  GSource *source = g_main_current_source ();
+
+  finalizations->n_finalized++;
+  if (finalizations->run != NULL && finalizations->run->in_api)
+    finalizations->n_inside_api++;
+  finalizations->context = source != NULL ? g_source_get_context (source) : NULL;
+}
+
+static void
+put_watched_items (AsyncSyncQueue *queue,
+                   guint           n,
+                   Finalizations  *finalizations)
+{
+  guint i;
+
+  for (i = 0; i < n; i++)
+    {
+      g_autoptr(TestItem) item = test_item_new (i);
+
+      g_object_weak_ref (G_OBJECT (item), record_finalization, finalizations);
+      g_assert_true (async_sync_queue_try_put (queue, item, NULL));
+    }
+}
+
+static void
+test_queue_shutdown_immediate_finalizes_outside (void)
+{
+  TestRun *run = test_run_new (0, queue_put_finish);
+  AsyncSyncQueue *queue = async_sync_queue_new (TEST_TYPE_ITEM, 0);
+  Finalizations finalizations = { run, 0, 0, NULL };
+
+  g_test_summary ("No user code inside an API call: the items that "
+                  "shutdown(TRUE) drops are finalized from a later "
+                  "iteration of the caller's context, not inside the call.");
+
+  put_watched_items (queue, 3, &finalizations);
+
+  run->in_api = TRUE;
+  async_sync_queue_shutdown (queue, TRUE);
+  run->in_api = FALSE;
+  g_assert_cmpuint (finalizations.n_finalized, ==, 0);
+  g_assert_cmpuint (async_sync_queue_get_length (queue), ==, 0);
+
+  test_run_drain (run);
+  g_assert_cmpuint (finalizations.n_finalized, ==, 3);
+  g_assert_cmpuint (finalizations.n_inside_api, ==, 0);
+  g_assert_true (finalizations.context == run->context);
+
+  test_run_unref_and_assert_finalized (run, queue);
+  test_run_free (run);
+}
+
+static gpointer
+shutdown_under_temporary_context (gpointer data)
+{
+  AsyncSyncQueue *queue = data;
+  GMainContext *context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  async_sync_queue_shutdown (queue, TRUE);
+  g_main_context_pop_thread_default (context);
+  /* Never iterated: the release goes with it. */
+  g_main_context_unref (context);
+
+  return NULL;
+}
+
+static void
+test_queue_shutdown_immediate_context_destroyed (void)
+{
+  TestRun *run = test_run_new (0, queue_put_finish);
+  AsyncSyncQueue *queue = async_sync_queue_new (TEST_TYPE_ITEM, 0);
+  Finalizations finalizations = { NULL, 0, 0, NULL };
+
+  g_test_summary ("Items dropped by shutdown(TRUE) from a thread whose "
+                  "context is destroyed without running again are "
+                  "finalized with that context, not leaked.");
+
+  put_watched_items (queue, 2, &finalizations);
+  g_thread_join (g_thread_new ("shutdown", shutdown_under_temporary_context, queue));
+  g_assert_cmpuint (finalizations.n_finalized, ==, 2);
+
   test_run_unref_and_assert_finalized (run, queue);
   test_run_free (run);
 }
@@ -1528,6 +1629,31 @@ test_queue_blocking_cancelled (void)
   test_run_free (run);
 }
 
+static GObject *
+make_queue (void)
+{
+  return G_OBJECT (async_sync_queue_new (TEST_TYPE_ITEM, 0));
+}
+
+static void
+put_one (GObject *queue)
+{
+  g_autoptr(TestItem) item = test_item_new (0);
+
+  g_assert_true (async_sync_queue_try_put (ASYNC_SYNC_QUEUE (queue), item, NULL));
+}
+
+static void
+test_queue_freed_with_home_never_run (void)
+{
+  g_test_summary ("An object whose home context is never run again is "
+                  "freed when its last reference goes, a property "
+                  "notification pending there or not, and frees that "
+                  "context in turn: neither keeps the other alive.");
+
+  test_assert_freed_with_home_never_run (make_queue, put_one);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1545,9 +1671,14 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Queue/join/completes-when-count-reaches-zero", test_queue_join);
   g_test_add_func ("/AsyncSync/Queue/shutdown/graceful-drains-then-fails", test_queue_shutdown_graceful);
   g_test_add_func ("/AsyncSync/Queue/shutdown/immediate-drops-items-and-fails-waiters", test_queue_shutdown_immediate);
+  g_test_add_func ("/AsyncSync/Queue/shutdown/immediate-finalizes-items-outside-the-call",
+                   test_queue_shutdown_immediate_finalizes_outside);
+  g_test_add_func ("/AsyncSync/Queue/shutdown/immediate-items-freed-with-a-context-never-run",
+                   test_queue_shutdown_immediate_context_destroyed);
   g_test_add_func ("/AsyncSync/Queue/notify/length-on-home-context-coalesced", test_queue_notify_length);
   g_test_add_func ("/AsyncSync/Queue/dispatch/no-callback-inside-api-calls", test_queue_no_callback_inside);
   g_test_add_func ("/AsyncSync/Queue/lifetime/waiters-keep-queue-alive", test_queue_waiters_keep_alive);
+  g_test_add_func ("/AsyncSync/Queue/lifetime/freed-with-home-context-never-run", test_queue_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/Queue/criticals/null-and-wrong-type-arguments", test_queue_criticals);
   g_test_add_func ("/AsyncSync/Queue/threads/mpmc-every-item-exactly-once", test_queue_threads);
   g_test_add_func ("/AsyncSync/Queue/threads/cancelled-puts-and-gets-lose-nothing", test_queue_threads_cancel_races);

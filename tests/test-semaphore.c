@@ -313,6 +313,77 @@ test_semaphore_hand_off (void)
   test_run_free (run);
 }
 
+/* The dispatcher's documented bounds (see the "Contexts and threads"
+ * chapter): at most BATCH_MAX completions per turn, and at least
+ * BATCH_MIN (it reads the clock only every BATCH_MIN completions). */
+#define BATCH_MAX 1024
+#define BATCH_MIN 32
+#define N_BACKLOG 2000
+
+/* Queues @n acquisitions, then grants them all at once: a backlog of @n
+ * ready completions. */
+static void
+grant_backlog (TestRun            *run,
+               AsyncSyncSemaphore *sem,
+               guint               n)
+{
+  guint i;
+
+  for (i = 0; i < n; i++)
+    start_acquire (sem, test_run_op (run, i));
+  g_assert_true (async_sync_semaphore_release_many (sem, n, NULL));
+}
+
+static void
+test_semaphore_backlog_beside_busy_source (gconstpointer data)
+{
+  gint priority = GPOINTER_TO_INT (data);
+  TestRun *run = test_run_new (N_BACKLOG, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
+  TestBusySource busy;
+
+  g_test_summary ("A backlog of N granted waiters completes in about "
+                  "2 N / batch iterations while an idle that is always ready "
+                  "runs beside it, whatever the idle's priority: completions "
+                  "never wait for the application to go idle.");
+
+  test_busy_source_start (&busy, run, priority);
+  grant_backlog (run, sem, N_BACKLOG);
+
+  test_run_until_n_done_within (run, N_BACKLOG, 2 * (N_BACKLOG / BATCH_MIN + 1));
+  test_busy_source_stop (&busy);
+  g_assert_cmpuint (run->n_done, ==, N_BACKLOG);
+  test_run_assert_order_range (run, 0, N_BACKLOG - 1);
+  /* ... and the idle was not starved either. */
+  g_assert_cmpuint (busy.n_runs, >, 0);
+  g_assert_cmpuint (busy.max_completions_between_runs, <=, BATCH_MAX);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
+static void
+test_semaphore_backlog_drained_without_blocking (void)
+{
+  TestRun *run = test_run_new (N_BACKLOG, sem_acquire_finish);
+  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
+
+  g_test_summary ("`while (g_main_context_iteration (ctx, FALSE));` runs a "
+                  "backlog longer than one batch to the end: the iteration "
+                  "in which the dispatcher lets other sources go first still "
+                  "reports that something was dispatched.");
+
+  grant_backlog (run, sem, N_BACKLOG);
+
+  while (g_main_context_iteration (run->context, FALSE))
+    ;
+  g_assert_cmpuint (run->n_done, ==, N_BACKLOG);
+  test_run_assert_order_range (run, 0, N_BACKLOG - 1);
+
+  test_run_unref_and_assert_finalized (run, sem);
+  test_run_free (run);
+}
+
 static void
 test_semaphore_cancel_while_queued (void)
 {
@@ -916,6 +987,29 @@ test_semaphore_blocking_cancelled (void)
   test_run_free (run);
 }
 
+static GObject *
+make_semaphore (void)
+{
+  return G_OBJECT (async_sync_semaphore_new (1));
+}
+
+static void
+take_permit (GObject *semaphore)
+{
+  g_assert_true (async_sync_semaphore_try_acquire (ASYNC_SYNC_SEMAPHORE (semaphore)));
+}
+
+static void
+test_semaphore_freed_with_home_never_run (void)
+{
+  g_test_summary ("An object whose home context is never run again is "
+                  "freed when its last reference goes, a property "
+                  "notification pending there or not, and frees that "
+                  "context in turn: neither keeps the other alive.");
+
+  test_assert_freed_with_home_never_run (make_semaphore, take_permit);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -929,6 +1023,14 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Semaphore/fifo/no-barging", test_semaphore_no_barging);
   g_test_add_func ("/AsyncSync/Semaphore/hand-off/value-stays-zero", test_semaphore_hand_off);
   g_test_add_func ("/AsyncSync/Semaphore/hand-off/chain-of-100000-is-flat", test_semaphore_chain);
+  g_test_add_data_func ("/AsyncSync/Semaphore/dispatch/backlog-beside-always-ready-idle/default",
+                        GINT_TO_POINTER (G_PRIORITY_DEFAULT), test_semaphore_backlog_beside_busy_source);
+  g_test_add_data_func ("/AsyncSync/Semaphore/dispatch/backlog-beside-always-ready-idle/high-idle",
+                        GINT_TO_POINTER (G_PRIORITY_HIGH_IDLE), test_semaphore_backlog_beside_busy_source);
+  g_test_add_data_func ("/AsyncSync/Semaphore/dispatch/backlog-beside-always-ready-idle/default-idle",
+                        GINT_TO_POINTER (G_PRIORITY_DEFAULT_IDLE), test_semaphore_backlog_beside_busy_source);
+  g_test_add_func ("/AsyncSync/Semaphore/dispatch/backlog-drained-by-non-blocking-iterations",
+                   test_semaphore_backlog_drained_without_blocking);
   g_test_add_func ("/AsyncSync/Semaphore/cancel/while-queued", test_semaphore_cancel_while_queued);
   g_test_add_func ("/AsyncSync/Semaphore/cancel/reverse-order-10000", test_semaphore_cancel_reverse);
   g_test_add_func ("/AsyncSync/Semaphore/cancel/after-grant-keeps-permit", test_semaphore_cancel_after_grant);
@@ -936,6 +1038,7 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Semaphore/dispatch/no-callback-inside-api-calls", test_semaphore_no_callback_inside);
   g_test_add_func ("/AsyncSync/Semaphore/dispatch/completion-order-is-grant-order", test_semaphore_completion_order);
   g_test_add_func ("/AsyncSync/Semaphore/lifetime/waiters-keep-semaphore-alive", test_semaphore_waiters_keep_alive);
+  g_test_add_func ("/AsyncSync/Semaphore/lifetime/freed-with-home-context-never-run", test_semaphore_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/Semaphore/errors/value-at-maxuint", test_semaphore_errors);
   g_test_add_func ("/AsyncSync/Semaphore/criticals/null-and-wrong-type-arguments", test_semaphore_criticals);
   g_test_add_func ("/AsyncSync/Semaphore/threads/two-permits-four-contexts", test_semaphore_threads);

@@ -131,7 +131,9 @@ never_true (gpointer user_data)
  * cancellable (the timeout), n_waiting() (if the class can tell) counts the
  * queued operations, check() proves that the failed operation took or
  * inserted nothing, then returns the object to a state where it can be
- * finalized.
+ * finalized.  refuse() does what would grant the operation (a release, a
+ * set, a put, ...), after its deadline passed, and proves it got nothing;
+ * after_refused() (if any) then completes what refuse() started.
  */
 typedef struct _Fixture Fixture;
 
@@ -145,6 +147,8 @@ typedef struct
   guint        (*n_waiting) (Fixture *f);
   void         (*check)     (Fixture *f);
   gboolean       reports_held;  /* a Condition wait: the lock is held again */
+  void         (*refuse)    (Fixture *f);
+  void         (*after_refused) (Fixture *f);
 } TimeoutCase;
 
 struct _Fixture
@@ -494,27 +498,131 @@ rw_lock_check (Fixture *f)
   g_assert_true (async_sync_rw_lock_write_release (f->object, NULL));
 }
 
+/* Refusals: each runs while the loop is blocked past the operation's
+ * deadline, so that its timer could not run yet. */
+static void
+lock_refuse (Fixture *f)
+{
+  g_assert_true (async_sync_lock_release (f->object, NULL));
+  /* Not handed over: free, nobody waiting. */
+  g_assert_false (async_sync_lock_is_locked (f->object));
+  g_assert_cmpuint (lock_n_waiting (f), ==, 0);
+}
+
+static void
+condition_acquire_refuse (Fixture *f)
+{
+  g_assert_true (async_sync_condition_release (f->object, NULL));
+  g_assert_false (async_sync_condition_is_locked (f->object));
+  g_assert_cmpuint (condition_lock_n_waiting (f), ==, 0);
+}
+
+static void
+condition_wait_refuse (Fixture *f)
+{
+  /* The wait released the lock: take it to notify. */
+  g_assert_true (async_sync_condition_try_acquire (f->object));
+  g_assert_true (async_sync_condition_notify_all (f->object, NULL));
+  /* It left unnotified, and queues to get the lock back before it
+   * reports. */
+  g_assert_cmpuint (condition_n_waiting (f), ==, 0);
+  g_assert_cmpuint (condition_lock_n_waiting (f), ==, 1);
+  g_assert_true (async_sync_condition_release (f->object, NULL));
+}
+
+static void
+event_refuse (Fixture *f)
+{
+  async_sync_event_set (f->object);
+  g_assert_cmpuint (event_n_waiting (f), ==, 0);
+}
+
+static void
+semaphore_refuse (Fixture *f)
+{
+  guint value = async_sync_semaphore_get_value (f->object);
+
+  g_assert_true (async_sync_semaphore_release (f->object, NULL));
+  /* The permit stays: not handed over. */
+  g_assert_cmpuint (async_sync_semaphore_get_value (f->object), ==, value + 1);
+  g_assert_cmpuint (semaphore_n_waiting (f), ==, 0);
+}
+
+static void
+barrier_refuse (Fixture *f)
+{
+  TestOp *a = test_run_op (f->run, 1);
+
+  /* The second of two parties: the expired one does not count. */
+  a->finish = barrier_wait_finish;
+  barrier_start (f, a);
+  g_assert_cmpuint (async_sync_barrier_get_n_waiting (f->object), ==, 1);
+}
+
+static void
+barrier_after_refused (Fixture *f)
+{
+  TestOp *a = test_run_op (f->run, 1);
+  TestOp *b = test_run_op (f->run, 2);
+
+  g_assert_false (a->done);
+  b->finish = barrier_wait_finish;
+  barrier_start (f, b);
+  test_run_until_done (f->run, b);
+  test_run_until_done (f->run, a);
+  test_op_assert_ok (a);
+  test_op_assert_ok (b);
+}
+
+static void
+queue_join_refuse (Fixture *f)
+{
+  g_autoptr(GObject) first = async_sync_queue_try_get (f->object, NULL);
+
+  g_assert_true (first == f->item);
+  g_assert_true (async_sync_queue_task_done (f->object, NULL));
+}
+
+static void
+rw_lock_refuse (Fixture *f)
+{
+  if (async_sync_rw_lock_is_write_locked (f->object))
+    g_assert_true (async_sync_rw_lock_write_release (f->object, NULL));
+  else
+    g_assert_true (async_sync_rw_lock_read_release (f->object, NULL));
+  /* Nobody got it. */
+  g_assert_false (async_sync_rw_lock_is_write_locked (f->object));
+  g_assert_cmpuint (async_sync_rw_lock_get_n_readers (f->object), ==, 0);
+  g_assert_cmpuint (rw_lock_n_waiting (f), ==, 0);
+}
+
 static const TimeoutCase cases[] = {
-  { "lock-acquire", lock_acquire_finish, lock_setup, lock_start, lock_n_waiting, lock_check, FALSE },
+  { "lock-acquire", lock_acquire_finish, lock_setup, lock_start, lock_n_waiting, lock_check, FALSE,
+    lock_refuse, NULL },
   { "condition-acquire", condition_acquire_finish, condition_setup, condition_acquire_start,
-    condition_lock_n_waiting, condition_check, FALSE },
+    condition_lock_n_waiting, condition_check, FALSE, condition_acquire_refuse, NULL },
   { "condition-wait", condition_wait_finish, condition_setup, condition_wait_start,
-    condition_n_waiting, condition_check, TRUE },
+    condition_n_waiting, condition_check, TRUE, condition_wait_refuse, condition_check },
   { "condition-wait-for", condition_wait_for_finish, condition_setup, condition_wait_for_start,
-    condition_n_waiting, condition_check, TRUE },
-  { "event-wait", event_wait_finish, event_setup, event_start, event_n_waiting, event_check, FALSE },
+    condition_n_waiting, condition_check, TRUE, condition_wait_refuse, condition_check },
+  { "event-wait", event_wait_finish, event_setup, event_start, event_n_waiting, event_check, FALSE,
+    event_refuse, NULL },
   { "semaphore-acquire", semaphore_acquire_finish, semaphore_setup, semaphore_start,
-    semaphore_n_waiting, semaphore_check, FALSE },
+    semaphore_n_waiting, semaphore_check, FALSE, semaphore_refuse, NULL },
   { "semaphore-acquire-many", semaphore_acquire_many_finish, semaphore_many_setup, semaphore_many_start,
-    semaphore_n_waiting, semaphore_check, FALSE },
-  { "barrier-wait", barrier_wait_finish, barrier_setup, barrier_start, barrier_n_waiting, barrier_check, FALSE },
-  { "queue-put", queue_put_finish, queue_full_setup, queue_put_start, NULL, queue_put_check, FALSE },
-  { "queue-get", queue_get_finish, queue_empty_setup, queue_get_start, NULL, queue_get_check, FALSE },
-  { "queue-join", queue_join_finish, queue_full_setup, queue_join_start, NULL, queue_join_check, FALSE },
+    semaphore_n_waiting, semaphore_check, FALSE, semaphore_refuse, NULL },
+  { "barrier-wait", barrier_wait_finish, barrier_setup, barrier_start, barrier_n_waiting, barrier_check, FALSE,
+    barrier_refuse, barrier_after_refused },
+  { "queue-put", queue_put_finish, queue_full_setup, queue_put_start, NULL, queue_put_check, FALSE,
+    queue_put_check, NULL },
+  { "queue-get", queue_get_finish, queue_empty_setup, queue_get_start, NULL, queue_get_check, FALSE,
+    queue_get_check, NULL },
+  { "queue-join", queue_join_finish, queue_full_setup, queue_join_start, NULL, queue_join_check, FALSE,
+    queue_join_refuse, NULL },
   { "rw-lock-read", rw_lock_read_finish, rw_lock_write_locked_setup, rw_lock_read_start,
-    rw_lock_n_waiting, rw_lock_check, FALSE },
+    rw_lock_n_waiting, rw_lock_check, FALSE, rw_lock_refuse, NULL },
   { "rw-lock-write", rw_lock_write_finish, rw_lock_read_locked_setup, rw_lock_write_start,
-    rw_lock_n_waiting, rw_lock_check, FALSE },
+    rw_lock_n_waiting, rw_lock_check, FALSE, rw_lock_refuse, NULL },
 };
 
 /* Runs one case with @timeout; returns after check(), having proved that
@@ -586,6 +694,61 @@ test_timeout_expired (gconstpointer data)
                   "queueing, taking or inserting anything.");
 
   run_case (data, async_sync_timeout_new (0), TRUE);
+}
+
+/* Blocks the loop (from inside one of its dispatches) until @timeout
+ * has expired: the deadline's timer, on the same context, cannot run. */
+static void
+block_loop_until_expired (AsyncSyncTimeout *timeout)
+{
+  while (!async_sync_timeout_has_expired (timeout))
+    g_usleep (1000);
+}
+
+typedef struct
+{
+  Fixture          *fixture;
+  AsyncSyncTimeout *timeout;
+} BlockedLoop;
+
+static gboolean
+refuse_in_blocked_loop (gpointer data)
+{
+  BlockedLoop *blocked = data;
+
+  block_loop_until_expired (blocked->timeout);
+  blocked->fixture->tcase->refuse (blocked->fixture);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_timeout_refused_in_blocked_loop (gconstpointer data)
+{
+  const TimeoutCase *tcase = data;
+  Fixture f = { tcase, test_run_new (3, tcase->finish), NULL, NULL, FALSE, FALSE };
+  AsyncSyncTimeout *timeout = async_sync_timeout_new (TIMEOUT_MS);
+  BlockedLoop blocked = { &f, timeout };
+  TestOp *op = test_run_op (f.run, 0);
+
+  g_test_summary ("Deadlines are decided by time, not by main-loop latency: "
+                  "an operation whose deadline passed while its context was "
+                  "blocked (its timer not run yet) is never granted: the "
+                  "release, set or put that comes then goes past it, and it "
+                  "fails with G_IO_ERROR_TIMED_OUT.");
+
+  tcase->setup (&f);
+  op->cancellable = G_CANCELLABLE (timeout);
+  tcase->start (&f, op);
+  test_run_in_source (f.run, refuse_in_blocked_loop, &blocked);
+
+  test_run_until_done (f.run, op);
+  test_op_assert_error (op, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  if (tcase->after_refused != NULL)
+    tcase->after_refused (&f);
+
+  test_run_unref_and_assert_finalized (f.run, f.object);
+  test_run_free (f.run);
 }
 
 static void
@@ -845,6 +1008,94 @@ test_timeout_cancelled (void)
   g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 0);
   test_run_until_done (run, b);
   test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (async_sync_lock_release (lock, NULL));
+
+  test_run_unref_and_assert_finalized (run, lock);
+  test_run_free (run);
+}
+
+static void
+test_timeout_cancel_before_deadline_noticed_after (void)
+{
+  TestRun *run = test_run_new (2, lock_acquire_finish);
+  AsyncSyncCondition *condition = async_sync_condition_new (NULL);
+  AsyncSyncLock *lock = async_sync_condition_get_lock (condition);
+  AsyncSyncTimeout *timeout = async_sync_timeout_new (TIMEOUT_MS);
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+
+  g_test_summary ("A timeout cancelled by hand before its deadline reports "
+                  "G_IO_ERROR_CANCELLED even where that is noticed after the "
+                  "deadline: an operation started later, and a wait_for "
+                  "whose predicate is checked again after it.");
+
+  g_cancellable_cancel (G_CANCELLABLE (timeout));
+  block_loop_until_expired (timeout);
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  a->cancellable = g_object_ref (G_CANCELLABLE (timeout));
+  async_sync_lock_acquire_async (lock, a->cancellable, test_op_callback, test_op_start (a));
+  test_run_until_done (run, a);
+  test_op_assert_error (a, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_object_unref (timeout);
+
+  /* Notified (the cancellation then no longer applies), cancelled, and
+   * its predicate checked again once the deadline has passed. */
+  timeout = async_sync_timeout_new (TIMEOUT_MS);
+  b->finish = condition_wait_for_finish;
+  b->cancellable = G_CANCELLABLE (timeout);
+  async_sync_condition_wait_for_async (condition, never_true, NULL, NULL, b->cancellable,
+                                       test_op_callback, test_op_start (b));
+  g_assert_true (async_sync_condition_try_acquire (condition));
+  g_assert_true (async_sync_condition_notify_all (condition, NULL));
+  g_cancellable_cancel (b->cancellable);
+  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 1);
+  block_loop_until_expired (timeout);
+  g_assert_true (async_sync_condition_release (condition, NULL));
+  test_run_until_done (run, b);
+  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (async_sync_condition_release (condition, NULL));
+
+  test_run_unref_and_assert_finalized (run, condition);
+  test_run_free (run);
+}
+
+static gboolean
+cancel_in_blocked_loop (gpointer data)
+{
+  AsyncSyncTimeout *timeout = data;
+
+  block_loop_until_expired (timeout);
+  g_cancellable_cancel (G_CANCELLABLE (timeout));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_timeout_cancel_after_deadline (void)
+{
+  TestRun *run = test_run_new (2, lock_acquire_finish);
+  AsyncSyncLock *lock = async_sync_lock_new ();
+  AsyncSyncTimeout *timeout = async_sync_timeout_new (TIMEOUT_MS);
+  TestOp *a = test_run_op (run, 0);
+  TestOp *b = test_run_op (run, 1);
+
+  g_test_summary ("A timeout cancelled by hand after its deadline passed "
+                  "reports G_IO_ERROR_TIMED_OUT: for an operation queued "
+                  "while the loop was blocked past the deadline, and for one "
+                  "started afterwards.");
+
+  g_assert_true (async_sync_lock_try_acquire (lock));
+  a->cancellable = g_object_ref (G_CANCELLABLE (timeout));
+  async_sync_lock_acquire_async (lock, a->cancellable, test_op_callback, test_op_start (a));
+  test_run_in_source (run, cancel_in_blocked_loop, timeout);
+  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 0);
+  test_run_until_done (run, a);
+  test_op_assert_error (a, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+
+  b->cancellable = G_CANCELLABLE (timeout);
+  async_sync_lock_acquire_async (lock, b->cancellable, test_op_callback, test_op_start (b));
+  test_run_until_done (run, b);
+  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   g_assert_true (async_sync_lock_release (lock, NULL));
 
   test_run_unref_and_assert_finalized (run, lock);
@@ -1272,9 +1523,12 @@ main (int   argc,
     {
       g_autofree gchar *timed_out = g_strdup_printf ("/AsyncSync/Timeout/timed-out/%s", cases[i].name);
       g_autofree gchar *expired = g_strdup_printf ("/AsyncSync/Timeout/expired/%s", cases[i].name);
+      g_autofree gchar *refused = g_strdup_printf ("/AsyncSync/Timeout/blocked-loop/never-granted-after-deadline/%s",
+                                                   cases[i].name);
 
       g_test_add_data_func (timed_out, &cases[i], test_timeout_timed_out);
       g_test_add_data_func (expired, &cases[i], test_timeout_expired);
+      g_test_add_data_func (refused, &cases[i], test_timeout_refused_in_blocked_loop);
     }
   g_test_add_func ("/AsyncSync/Timeout/expired/could-succeed-takes-nothing", test_timeout_expired_takes_nothing);
   g_test_add_func ("/AsyncSync/Timeout/grant-wins/timer-disarmed-nothing-kept-alive", test_timeout_grant_wins);
@@ -1283,6 +1537,9 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Timeout/condition/wait-reports-with-lock-held", test_timeout_condition_wait_reacquires);
   g_test_add_func ("/AsyncSync/Timeout/condition/wait-for-deadline-spans-wake-ups", test_timeout_condition_wait_for_spans_wake_ups);
   g_test_add_func ("/AsyncSync/Timeout/cancel/cancelling-the-timeout-gives-cancelled", test_timeout_cancelled);
+  g_test_add_func ("/AsyncSync/Timeout/cancel/before-deadline-is-cancelled-even-noticed-after-it",
+                   test_timeout_cancel_before_deadline_noticed_after);
+  g_test_add_func ("/AsyncSync/Timeout/cancel/after-deadline-is-timed-out", test_timeout_cancel_after_deadline);
   g_test_add_func ("/AsyncSync/Timeout/sequence/one-timeout-bounds-successive-operations", test_timeout_bounds_sequence);
   g_test_add_func ("/AsyncSync/Timeout/queue-rule/timed-out-head-serves-those-behind", test_timeout_head_serves_those_behind);
   g_test_add_func ("/AsyncSync/Timeout/blocking/worker-calls-time-out", test_timeout_blocking);

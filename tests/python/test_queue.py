@@ -325,8 +325,9 @@ class QueueTests(ContextTestCase):
         queue.join_async(None, joins.callback("join"))
         queue.shutdown(True)
         self.assertTrue(queue.is_empty())
-        self.assertEqual(len(finalized), 3)
-        self.iterate_until(lambda: len(joins) == 1)
+        # Let go of from the loop, never inside the call.
+        self.assertEqual(len(finalized), 0)
+        self.iterate_until(lambda: len(joins) == 1 and len(finalized) == 3)
         self.assertEqual(joins.values(), [True])
         with self.assertRaises(GLib.Error) as caught:
             queue.try_get()

@@ -2,35 +2,60 @@
 /*
  * The reference model: what SPEC sections 3 and 5 (and the choices the
  * library documents where SPEC is silent) say must happen, written as
- * plainly as possible, with no threads and no GLib main loop.
+ * plainly as possible, with no threads and no GLib main loop.  The text
+ * form of sequences, their generation and the fuzzer's byte encoding are in
+ * async-sync-model-sequence.c.
  *
  * Completions go through a per-context FIFO of ready items, like the
  * library's dispatcher: a waiter's completion, or an object's pending
  * property notification (coalesced: at most one pending per object, and
- * emitted only if the value read when it runs differs from the last one
- * notified).  An iteration of a context runs its ready items in order,
- * including the ones appended while it runs.  The order in which items
- * are appended is part of the contract the model checks: a grant pushes
- * the object's notification before the waiter's completion, as the
- * state changes before the waiter is handed its result.
+ * emitted for each property whose value, read when it runs, differs from
+ * the last one notified).  An iteration of a context runs its ready items
+ * in order, including the ones appended while it runs, then the deadline
+ * timers of its waiters whose deadline has passed, in the order they were
+ * armed.  The order in which items are appended is part of the contract
+ * the model checks: a lock grant pushes the lock's notification before the
+ * waiter's completion (the state changes first), a semaphore or read-write
+ * lock grant after it.
+ *
+ * Deadlines: a waiter whose cancellable is cancelled, or whose deadline has
+ * passed, is never granted.  Every grant decision looks at the head of a
+ * queue through peek(), where such waiters leave first, by their class's
+ * leave rule; a barrier's would-be last arrival first makes them leave the
+ * whole cycle.  A stopped waiter reports TIMED_OUT if its deadline passed
+ * before its cancellable was cancelled by hand (or without that), else
+ * CANCELLED.
  */
 
 #include "async-sync-model.h"
 
-#include <gio/gio.h>
-
-#include <stdlib.h>
 #include <string.h>
+
+/* The waiter queues of the objects. */
+typedef enum
+{
+  Q_LOCK,        /* lock (and cond0's) */
+  Q_LOCK1,       /* cond1's lock */
+  Q_COND0,
+  Q_COND1,
+  Q_EVENT,
+  Q_SEM,
+  Q_BSEM,
+  Q_BARRIER,     /* the parties of the filling cycle */
+  Q_ARRIVALS,    /* arrivals held while the barrier drains or resets */
+  Q_PUTTERS,
+  Q_GETTERS,
+  Q_JOINERS,
+  Q_RW,
+  N_QUEUES
+} QueueId;
 
 typedef enum
 {
-  WHERE_NONE,        /* not yet started, or out of every queue */
-  WHERE_LOCK_QUEUE,  /* index: which lock */
-  WHERE_COND_QUEUE,  /* index: which condition */
-  WHERE_EVENT_QUEUE,
-  WHERE_SEM_QUEUE,   /* index: which semaphore */
-  WHERE_READY,       /* in its context's ready queue */
-  WHERE_DONE,        /* its callback ran */
+  WHERE_NONE,    /* not yet started, or out of every queue */
+  WHERE_QUEUED,  /* in queues[queue] */
+  WHERE_READY,   /* in its context's ready queue */
+  WHERE_DONE,    /* its callback ran */
 } Where;
 
 typedef struct
@@ -39,14 +64,20 @@ typedef struct
   ModelOpKind kind;
   ModelTarget target;
   guint       ctx;
-  gint        canc;        /* cancellable instance, -1 for none */
-  guint       flag;        /* wait-for */
-  guint       weight;      /* permits wanted (semaphores) */
+  gint        canc;          /* cancellable instance, -1 for none */
+  guint       flag;          /* wait-for */
+  guint       weight;        /* permits wanted (semaphores) */
   Where       where;
-  guint       where_index;
-  gboolean    uncancellable;
-  gboolean    resume;      /* wait-for that parked: re-checks when it runs */
-  ModelResult error;       /* the result it completes with */
+  QueueId     queue;         /* while WHERE_QUEUED */
+  gboolean    uncancellable; /* a notified Condition waiter in the lock's queue */
+  gboolean    resume;        /* wait-for that parked: re-checks when it runs */
+  gboolean    in_cycle;      /* a barrier party counted in its cycle */
+  gboolean    writer;        /* rw: the write side */
+  gboolean    timer_armed;   /* its deadline's timer is attached */
+  gboolean    timer_gone;    /* ... and has run, or was destroyed */
+  guint       item;          /* put: the item it carries; get: the item it took */
+  guint       index;         /* barrier: its index in the cycle */
+  ModelResult error;         /* the result it completes with */
 } Waiter;
 
 typedef enum
@@ -72,36 +103,71 @@ typedef struct
 typedef struct
 {
   gboolean pending;
-  guint    last;
   guint    home;
+  guint    last[2];
 } Notifier;
+
+typedef struct
+{
+  ModelCancKind kind;
+  gboolean      cancelled;
+  gboolean      expired;          /* its deadline has passed */
+  gboolean      cancelled_first;  /* cancelled before its deadline passed */
+} Cancellable;
+
+typedef enum
+{
+  BARRIER_FILLING,
+  BARRIER_DRAINING,
+  BARRIER_RESETTING,
+  BARRIER_BROKEN,
+} BarrierState;
 
 struct _Model
 {
-  ModelSetup setup;
+  ModelSetup   setup;
 
-  gboolean   locked[2];
-  IntQueue   lock_queue[2];
-  IntQueue   cond_queue[2];
-  gboolean   event_set;
-  IntQueue   event_queue;
-  guint      sem_value[2];
-  guint      sem_bound[2];
-  IntQueue   sem_queue[2];
-  Notifier   notifiers[MODEL_N_NOTIFIERS];
+  IntQueue     queues[N_QUEUES];
+  gboolean     locked[2];
+  gboolean     event_set;
+  guint        sem_value[2];
+  guint        sem_bound[2];
+  BarrierState barrier_state;
+  guint        barrier_count;     /* parties in the cycle that have not left */
+  IntQueue     items;             /* the queue's items, by number */
+  guint        unfinished;
+  gboolean     shut_down;
+  guint        n_items;           /* items made so far: the next one's number */
+  guint        rw_readers;
+  gboolean     rw_writer;
+  Notifier     notifiers[MODEL_N_HOMES];
 
-  gboolean   flags[MODEL_N_FLAGS];
-  gint       slots[MODEL_N_SLOTS];   /* slot -> cancellable instance */
-  GArray    *cancelled;              /* instance -> gboolean */
+  gboolean     flags[MODEL_N_FLAGS];
+  gint         slots[MODEL_N_SLOTS];   /* slot -> cancellable instance */
+  GArray      *cancellables;           /* of Cancellable, by instance */
 
-  GArray    *waiters;                /* of Waiter, by id */
-  guint      n_outstanding;
-  guint      n_wait_for;
+  GArray      *waiters;                /* of Waiter, by id */
+  guint        n_outstanding;
+  guint        n_wait_for;
 
-  /* ready items per context, as (kind, index) pairs */
-  GArray    *ready[MODEL_N_CONTEXTS];
+  GArray      *ready[MODEL_N_CONTEXTS];  /* of Item */
+  GArray      *events;                   /* of ModelEvent */
+};
 
-  GArray    *events;                 /* of ModelEvent */
+/* The properties of each object, in the order it notifies them. */
+static const struct
+{
+  guint     n_props;
+  ModelProp props[2];
+} home_props[MODEL_N_HOMES] = {
+  [MODEL_HOME_LOCK] = { 1, { MODEL_PROP_LOCKED } },
+  [MODEL_HOME_LOCK1] = { 1, { MODEL_PROP_LOCK1_LOCKED } },
+  [MODEL_HOME_EVENT] = { 1, { MODEL_PROP_IS_SET } },
+  [MODEL_HOME_SEM] = { 1, { MODEL_PROP_SEM_VALUE } },
+  [MODEL_HOME_BSEM] = { 1, { MODEL_PROP_BSEM_VALUE } },
+  [MODEL_HOME_BARRIER] = { 1, { MODEL_PROP_BROKEN } },
+  [MODEL_HOME_QUEUE] = { 1, { MODEL_PROP_LENGTH } },
+  [MODEL_HOME_RW] = { 2, { MODEL_PROP_N_READERS, MODEL_PROP_WRITE_LOCKED } },
 };
 
 /* ---- small queues ---- */
@@ -118,6 +184,14 @@ int_queue_push (IntQueue *q,
   q->data[q->len++] = value;
 }
 
+static void
+int_queue_remove_at (IntQueue *q,
+                     guint     i)
+{
+  memmove (&q->data[i], &q->data[i + 1], (q->len - i - 1) * sizeof (guint));
+  q->len--;
+}
+
 static gboolean
 int_queue_remove (IntQueue *q,
                   guint     value)
@@ -127,26 +201,11 @@ int_queue_remove (IntQueue *q,
   for (i = 0; i < q->len; i++)
     if (q->data[i] == value)
       {
-        memmove (&q->data[i], &q->data[i + 1], (q->len - i - 1) * sizeof (guint));
-        q->len--;
+        int_queue_remove_at (q, i);
         return TRUE;
       }
 
   return FALSE;
-}
-
-static gboolean
-int_queue_pop (IntQueue *q,
-               guint    *value)
-{
-  if (q->len == 0)
-    return FALSE;
-
-  *value = q->data[0];
-  memmove (&q->data[0], &q->data[1], (q->len - 1) * sizeof (guint));
-  q->len--;
-
-  return TRUE;
 }
 
 static void
@@ -156,7 +215,7 @@ int_queue_clear (IntQueue *q)
   q->len = q->alloc = 0;
 }
 
-/* ---- objects ---- */
+/* ---- targets ---- */
 
 static guint
 lock_of_target (ModelTarget target)
@@ -186,6 +245,12 @@ target_is_sem (ModelTarget target)
   return target == MODEL_TARGET_SEM || target == MODEL_TARGET_BSEM;
 }
 
+static gboolean
+target_is_rw (ModelTarget target)
+{
+  return target == MODEL_TARGET_RW_READ || target == MODEL_TARGET_RW_WRITE;
+}
+
 static guint
 sem_of_target (ModelTarget target)
 {
@@ -193,32 +258,27 @@ sem_of_target (ModelTarget target)
   return target == MODEL_TARGET_SEM ? 0 : 1;
 }
 
+/* arg 0: one permit (the plain call); arg n + 1: n permits (`_many`). */
 static guint
-notifier_value (Model *model,
-                guint  notifier)
+permits (const ModelOp *op)
 {
-  switch (notifier)
-    {
-    case MODEL_NOTIFIER_LOCK:
-      return model->locked[0];
-    case MODEL_NOTIFIER_LOCK1:
-      return model->locked[1];
-    case MODEL_NOTIFIER_EVENT:
-      return model->event_set;
-    case MODEL_NOTIFIER_SEM:
-      return model->sem_value[0];
-    case MODEL_NOTIFIER_BSEM:
-      return model->sem_value[1];
-    default:
-      g_assert_not_reached ();
-    }
+  return op->arg == 0 ? 1 : op->arg - 1;
 }
+
+/* ---- items, events, notifications ---- */
 
 static Waiter *
 waiter_get (Model *model,
             guint  id)
 {
   return &g_array_index (model->waiters, Waiter, id);
+}
+
+static Cancellable *
+cancellable_get (Model *model,
+                 gint   instance)
+{
+  return &g_array_index (model->cancellables, Cancellable, instance);
 }
 
 static void
@@ -236,87 +296,115 @@ static void
 log_event (Model          *model,
            ModelEventKind  kind,
            guint           id,
-           guint           value)
+           guint           value,
+           guint           detail)
 {
-  ModelEvent event = { kind, id, value };
+  ModelEvent event = { kind, id, value, detail };
 
   g_array_append_val (model->events, event);
 }
 
+static guint
+prop_value (Model     *model,
+            ModelProp  prop)
+{
+  switch (prop)
+    {
+    case MODEL_PROP_LOCKED:
+      return model->locked[0];
+    case MODEL_PROP_LOCK1_LOCKED:
+      return model->locked[1];
+    case MODEL_PROP_IS_SET:
+      return model->event_set;
+    case MODEL_PROP_SEM_VALUE:
+      return model->sem_value[0];
+    case MODEL_PROP_BSEM_VALUE:
+      return model->sem_value[1];
+    case MODEL_PROP_BROKEN:
+      return model->barrier_state == BARRIER_BROKEN;
+    case MODEL_PROP_LENGTH:
+      return model->items.len;
+    case MODEL_PROP_N_READERS:
+      return model->rw_readers;
+    case MODEL_PROP_WRITE_LOCKED:
+      return model->rw_writer;
+    case MODEL_N_PROPS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 /* async_sync_notifier_changed() */
 static void
-notifier_changed (Model *model,
-                  guint  notifier)
+notifier_changed (Model     *model,
+                  ModelHome  home)
 {
-  Notifier *n = &model->notifiers[notifier];
+  Notifier *n = &model->notifiers[home];
 
   if (n->pending)
     return;
 
   n->pending = TRUE;
-  push_item (model, n->home, ITEM_NOTIFIER, notifier);
+  push_item (model, n->home, ITEM_NOTIFIER, home);
+}
+
+/* ---- cancellables and deadlines ---- */
+
+static gboolean
+canc_is_stopped (Model *model,
+                 gint   instance)
+{
+  Cancellable *c;
+
+  if (instance < 0)
+    return FALSE;
+  c = cancellable_get (model, instance);
+  return c->cancelled || c->expired;
+}
+
+/* async_sync_waiter_stopped_error(): whichever came first. */
+static ModelResult
+canc_stop_error (Model *model,
+                 gint   instance)
+{
+  Cancellable *c = cancellable_get (model, instance);
+
+  if (c->cancelled && c->cancelled_first)
+    return MODEL_RESULT_CANCELLED;
+  return MODEL_RESULT_TIMED_OUT;
+}
+
+static gboolean
+canc_has_deadline (Model *model,
+                   gint   instance)
+{
+  return instance >= 0 && cancellable_get (model, instance)->kind != MODEL_CANC_PLAIN;
+}
+
+/* ---- waiters in queues ---- */
+
+static void
+waiter_enqueue (Model   *model,
+                Waiter  *w,
+                QueueId  queue)
+{
+  g_assert (w->where == WHERE_NONE);
+
+  int_queue_push (&model->queues[queue], w->id);
+  w->where = WHERE_QUEUED;
+  w->queue = queue;
 }
 
 static void
 waiter_leave_queue (Model  *model,
                     Waiter *w)
 {
-  IntQueue *q = NULL;
+  if (w->where != WHERE_QUEUED)
+    return;
 
-  switch (w->where)
-    {
-    case WHERE_LOCK_QUEUE:
-      q = &model->lock_queue[w->where_index];
-      break;
-    case WHERE_COND_QUEUE:
-      q = &model->cond_queue[w->where_index];
-      break;
-    case WHERE_EVENT_QUEUE:
-      q = &model->event_queue;
-      break;
-    case WHERE_SEM_QUEUE:
-      q = &model->sem_queue[w->where_index];
-      break;
-    default:
-      return;
-    }
-
-  if (!int_queue_remove (q, w->id))
+  if (!int_queue_remove (&model->queues[w->queue], w->id))
     g_assert_not_reached ();
   w->where = WHERE_NONE;
-}
-
-static void
-waiter_enqueue (Model  *model,
-                Waiter *w,
-                Where   where,
-                guint   index)
-{
-  IntQueue *q;
-
-  g_assert (w->where == WHERE_NONE);
-
-  switch (where)
-    {
-    case WHERE_LOCK_QUEUE:
-      q = &model->lock_queue[index];
-      break;
-    case WHERE_COND_QUEUE:
-      q = &model->cond_queue[index];
-      break;
-    case WHERE_EVENT_QUEUE:
-      q = &model->event_queue;
-      break;
-    case WHERE_SEM_QUEUE:
-      q = &model->sem_queue[index];
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-
-  int_queue_push (q, w->id);
-  w->where = where;
-  w->where_index = index;
 }
 
 /* async_sync_waiter_complete(): out of its queue, into its context's
@@ -339,11 +427,158 @@ waiter_fail (Model       *model,
   waiter_complete (model, w);
 }
 
-static gboolean
-cancellable_is_cancelled (Model *model,
-                          gint   instance)
+static Waiter *
+queue_head (Model   *model,
+            QueueId  queue)
 {
-  return instance >= 0 && g_array_index (model->cancelled, gboolean, instance);
+  IntQueue *q = &model->queues[queue];
+
+  return q->len > 0 ? waiter_get (model, q->data[0]) : NULL;
+}
+
+static gboolean
+waiter_must_leave (Model  *model,
+                   Waiter *w)
+{
+  return !w->uncancellable && canc_is_stopped (model, w->canc);
+}
+
+static void lock_grant_or_queue (Model  *model,
+                                 guint   lock,
+                                 Waiter *w);
+static void sem_update          (Model  *model,
+                                 guint   s,
+                                 guint   value);
+static void rw_grant            (Model  *model);
+
+/* The classes' leave rules, for a stopped waiter still queued. */
+static void
+waiter_leave (Model  *model,
+              Waiter *w)
+{
+  w->error = canc_stop_error (model, w->canc);
+
+  switch (w->queue)
+    {
+    case Q_COND0:
+    case Q_COND1:
+      /* Gets the lock back (queued at the back), then reports. */
+      waiter_leave_queue (model, w);
+      w->uncancellable = TRUE;
+      lock_grant_or_queue (model, w->queue == Q_COND0 ? 0 : 1, w);
+      break;
+
+    case Q_BARRIER:
+      /* The party leaves the count of its cycle. */
+      w->in_cycle = FALSE;
+      model->barrier_count--;
+      waiter_complete (model, w);
+      break;
+
+    default:
+      waiter_complete (model, w);
+      break;
+    }
+}
+
+/* The classes' serve rules, after a waiter left on its own (its
+ * cancellable's handler or its timer). */
+static void
+queue_serve (Model   *model,
+             QueueId  queue)
+{
+  switch (queue)
+    {
+    case Q_SEM:
+    case Q_BSEM:
+      sem_update (model, queue - Q_SEM, model->sem_value[queue - Q_SEM]);
+      break;
+    case Q_RW:
+      rw_grant (model);
+      break;
+    default:
+      break;
+    }
+}
+
+/* async_sync_waiter_queue_peek(): the first waiter that may be granted;
+ * stopped waiters ahead of it leave first. */
+static Waiter *
+queue_peek (Model   *model,
+            QueueId  queue)
+{
+  Waiter *head;
+
+  while ((head = queue_head (model, queue)) != NULL && waiter_must_leave (model, head))
+    waiter_leave (model, head);
+
+  return head;
+}
+
+static Waiter *
+queue_pop (Model   *model,
+           QueueId  queue)
+{
+  Waiter *head = queue_peek (model, queue);
+
+  if (head != NULL)
+    waiter_leave_queue (model, head);
+
+  return head;
+}
+
+/* async_sync_waiter_queue_expire(): every stopped waiter leaves. */
+static void
+queue_expire (Model   *model,
+              QueueId  queue)
+{
+  IntQueue *q = &model->queues[queue];
+  guint *ids = g_memdup2 (q->data, q->len * sizeof (guint));
+  guint n = q->len, i;
+
+  for (i = 0; i < n; i++)
+    {
+      Waiter *w = waiter_get (model, ids[i]);
+
+      if (w->where == WHERE_QUEUED && w->queue == queue && waiter_must_leave (model, w))
+        waiter_leave (model, w);
+    }
+  g_free (ids);
+}
+
+static void
+queue_complete_all (Model   *model,
+                    QueueId  queue)
+{
+  Waiter *w;
+
+  while ((w = queue_peek (model, queue)) != NULL)
+    waiter_complete (model, w);
+}
+
+static void
+queue_fail_all (Model       *model,
+                QueueId      queue,
+                ModelResult  error)
+{
+  Waiter *w;
+
+  while ((w = queue_peek (model, queue)) != NULL)
+    waiter_fail (model, w, error);
+}
+
+/* The cancelled handler, or the deadline's timer, of a waiter. */
+static void
+waiter_stop (Model  *model,
+             Waiter *w)
+{
+  QueueId queue = w->queue;
+
+  if (w->where != WHERE_QUEUED || w->uncancellable)
+    return;
+
+  waiter_leave (model, w);
+  queue_serve (model, queue);
 }
 
 /* ---- Lock ---- */
@@ -354,7 +589,7 @@ lock_set_locked (Model    *model,
                  gboolean  locked)
 {
   model->locked[lock] = locked;
-  notifier_changed (model, lock == 0 ? MODEL_NOTIFIER_LOCK : MODEL_NOTIFIER_LOCK1);
+  notifier_changed (model, lock == 0 ? MODEL_HOME_LOCK : MODEL_HOME_LOCK1);
 }
 
 /* Hand-off: the first waiter gets the lock, which stays locked. */
@@ -362,21 +597,15 @@ static void
 lock_release_locked (Model *model,
                      guint  lock)
 {
-  guint next;
+  Waiter *next;
 
   g_assert (model->locked[lock]);
 
-  if (int_queue_pop (&model->lock_queue[lock], &next))
-    {
-      Waiter *w = waiter_get (model, next);
-
-      w->where = WHERE_NONE;
-      waiter_complete (model, w);
-    }
+  next = queue_pop (model, lock == 0 ? Q_LOCK : Q_LOCK1);
+  if (next != NULL)
+    waiter_complete (model, next);
   else
-    {
-      lock_set_locked (model, lock, FALSE);
-    }
+    lock_set_locked (model, lock, FALSE);
 }
 
 static void
@@ -386,20 +615,19 @@ lock_grant_or_queue (Model  *model,
 {
   if (!model->locked[lock])
     {
-      g_assert (model->lock_queue[lock].len == 0);
       lock_set_locked (model, lock, TRUE);
       waiter_complete (model, w);
     }
   else
     {
-      waiter_enqueue (model, w, WHERE_LOCK_QUEUE, lock);
+      waiter_enqueue (model, w, lock == 0 ? Q_LOCK : Q_LOCK1);
     }
 }
 
 /* ---- Condition ---- */
 
-/* A notified (or cancelled) condition waiter moves to the back of the
- * lock's queue; from then on a cancellation no longer applies to it. */
+/* A notified condition waiter moves to the back of the lock's queue; from
+ * then on a cancellation no longer applies to it. */
 static void
 cond_move_to_lock (Model  *model,
                    guint   cond,
@@ -407,28 +635,47 @@ cond_move_to_lock (Model  *model,
 {
   waiter_leave_queue (model, w);
   w->uncancellable = TRUE;
-  lock_grant_or_queue (model, cond == 0 ? 0 : 1, w);
+  lock_grant_or_queue (model, cond, w);
 }
 
-/* Releases the lock and parks the waiter until notified. */
+/* Releases the lock and parks the waiter until notified; FALSE (with the
+ * error recorded, not completed) if the lock is not held. */
 static gboolean
-cond_park (Model  *model,
-           guint   cond,
-           Waiter *w)
+cond_park_or_record (Model  *model,
+                     guint   cond,
+                     Waiter *w)
 {
-  guint lock = cond == 0 ? 0 : 1;
-
-  if (!model->locked[lock])
+  if (!model->locked[cond])
     {
-      waiter_fail (model, w, MODEL_RESULT_NOT_LOCKED);
+      w->error = MODEL_RESULT_NOT_LOCKED;
       return FALSE;
     }
 
   w->uncancellable = FALSE;
-  waiter_enqueue (model, w, WHERE_COND_QUEUE, cond);
-  lock_release_locked (model, lock);
+  waiter_enqueue (model, w, cond == 0 ? Q_COND0 : Q_COND1);
+  lock_release_locked (model, cond);
 
   return TRUE;
+}
+
+static void
+cond_park (Model  *model,
+           guint   cond,
+           Waiter *w)
+{
+  if (!cond_park_or_record (model, cond, w))
+    waiter_complete (model, w);
+}
+
+static void
+cond_notify (Model *model,
+             guint  cond,
+             guint  n)
+{
+  Waiter *w;
+
+  for (; n > 0 && (w = queue_peek (model, cond == 0 ? Q_COND0 : Q_COND1)) != NULL; n--)
+    cond_move_to_lock (model, cond, w);
 }
 
 /* ---- Semaphore ---- */
@@ -441,12 +688,10 @@ sem_update (Model *model,
             guint  s,
             guint  value)
 {
-  while (model->sem_queue[s].len > 0)
-    {
-      Waiter *head = waiter_get (model, model->sem_queue[s].data[0]);
+  Waiter *head;
 
-      if (head->weight > value)
-        break;
+  while ((head = queue_peek (model, Q_SEM + s)) != NULL && head->weight <= value)
+    {
       value -= head->weight;
       waiter_complete (model, head);
     }
@@ -454,122 +699,498 @@ sem_update (Model *model,
   if (value != model->sem_value[s])
     {
       model->sem_value[s] = value;
-      notifier_changed (model, MODEL_NOTIFIER_SEM + s);
+      notifier_changed (model, MODEL_HOME_SEM + s);
     }
 }
 
-/* arg 0: one permit (the plain call); arg n + 1: n permits (`_many`). */
-static guint
-permits (const ModelOp *op)
-{
-  return op->arg == 0 ? 1 : op->arg - 1;
-}
-
-/* ---- cancellation ---- */
-
-/* The cancelled handler of one waiter (connected in creation order). */
 static void
-waiter_cancelled (Model  *model,
-                  Waiter *w)
+sem_take (Model *model,
+          guint  s,
+          guint  n)
 {
-  switch (w->where)
+  model->sem_value[s] -= n;
+  notifier_changed (model, MODEL_HOME_SEM + s);
+}
+
+static void
+sem_acquire (Model  *model,
+             guint   s,
+             guint   n,
+             Waiter *w)
+{
+  w->weight = n;
+  if (n == 0 || n > model->sem_bound[s])
     {
-    case WHERE_COND_QUEUE:
-      /* Re-acquires the lock (queued at the back), then fails. */
-      w->error = MODEL_RESULT_CANCELLED;
-      cond_move_to_lock (model, w->where_index, w);
+      waiter_fail (model, w, MODEL_RESULT_INVALID_ARGUMENT);
+      return;
+    }
+
+  /* Settle first: stopped heads leave, those behind are served. */
+  sem_update (model, s, model->sem_value[s]);
+  if (model->queues[Q_SEM + s].len == 0 && model->sem_value[s] >= n)
+    {
+      sem_take (model, s, n);
+      waiter_complete (model, w);
+    }
+  else
+    {
+      waiter_enqueue (model, w, Q_SEM + s);
+    }
+}
+
+static gboolean
+sem_try_acquire (Model *model,
+                 guint  s,
+                 guint  n)
+{
+  sem_update (model, s, model->sem_value[s]);
+  if (model->queues[Q_SEM + s].len > 0 || model->sem_value[s] < n)
+    return FALSE;
+
+  sem_take (model, s, n);
+  return TRUE;
+}
+
+static ModelReply
+sem_release (Model *model,
+             guint  s,
+             guint  n)
+{
+  ModelReply reply = { FALSE, MODEL_RESULT_OK, 0, FALSE };
+
+  if (n == 0)
+    reply.error = MODEL_RESULT_INVALID_ARGUMENT;
+  else if (n > model->sem_bound[s] - model->sem_value[s])
+    reply.error = MODEL_RESULT_VALUE;
+  else
+    {
+      reply.ret = TRUE;
+      sem_update (model, s, model->sem_value[s] + n);
+    }
+
+  return reply;
+}
+
+/* ---- RWLock ---- */
+
+static gboolean
+rw_can (Model    *model,
+        gboolean  write)
+{
+  return !model->rw_writer && (!write || model->rw_readers == 0);
+}
+
+static void
+rw_take (Model    *model,
+         gboolean  write)
+{
+  if (write)
+    model->rw_writer = TRUE;
+  else
+    model->rw_readers++;
+}
+
+/* Admits requests from the head of the queue while they fit: a run of
+ * readers together, or one writer; notifies once, after the grants. */
+static void
+rw_grant (Model *model)
+{
+  gboolean changed = FALSE;
+  Waiter *head;
+
+  while ((head = queue_peek (model, Q_RW)) != NULL && rw_can (model, head->writer))
+    {
+      rw_take (model, head->writer);
+      waiter_complete (model, head);
+      changed = TRUE;
+    }
+
+  if (changed)
+    notifier_changed (model, MODEL_HOME_RW);
+}
+
+static gboolean
+rw_try_acquire (Model    *model,
+                gboolean  write)
+{
+  rw_grant (model);
+  if (model->queues[Q_RW].len > 0 || !rw_can (model, write))
+    return FALSE;
+
+  rw_take (model, write);
+  notifier_changed (model, MODEL_HOME_RW);
+  return TRUE;
+}
+
+static ModelReply
+rw_release (Model    *model,
+            gboolean  write)
+{
+  ModelReply reply = { FALSE, MODEL_RESULT_NOT_LOCKED, 0, FALSE };
+
+  if (write ? !model->rw_writer : model->rw_readers == 0)
+    return reply;
+
+  if (write)
+    model->rw_writer = FALSE;
+  else
+    model->rw_readers--;
+  notifier_changed (model, MODEL_HOME_RW);
+  rw_grant (model);
+
+  reply.ret = TRUE;
+  reply.error = MODEL_RESULT_OK;
+  return reply;
+}
+
+/* ---- Barrier ---- */
+
+static void
+barrier_set_state (Model        *model,
+                   BarrierState  state)
+{
+  model->barrier_state = state;
+  notifier_changed (model, MODEL_HOME_BARRIER);
+}
+
+/* The last party arrived: release the cycle, indices in arrival order. */
+static void
+barrier_release (Model  *model,
+                 Waiter *last)
+{
+  Waiter *w;
+  guint index = 0;
+
+  barrier_set_state (model, BARRIER_DRAINING);
+  while ((w = queue_head (model, Q_BARRIER)) != NULL)
+    {
+      w->index = index++;
+      waiter_complete (model, w);
+    }
+  last->index = index;
+  waiter_complete (model, last);
+}
+
+static void
+barrier_join (Model  *model,
+              Waiter *w)
+{
+  g_assert (model->barrier_state == BARRIER_FILLING);
+
+  /* The arrival that may complete the cycle: stopped parties leave first. */
+  if (model->barrier_count + 1 == model->setup.parties)
+    queue_expire (model, Q_BARRIER);
+
+  w->in_cycle = TRUE;
+  model->barrier_count++;
+  if (model->barrier_count == model->setup.parties)
+    barrier_release (model, w);
+  else
+    waiter_enqueue (model, w, Q_BARRIER);
+}
+
+static void
+barrier_arrive (Model  *model,
+                Waiter *w)
+{
+  switch (model->barrier_state)
+    {
+    case BARRIER_BROKEN:
+      waiter_fail (model, w, MODEL_RESULT_BROKEN_BARRIER);
       break;
-
-    case WHERE_LOCK_QUEUE:
-      if (w->uncancellable)
-        break;
-      waiter_fail (model, w, MODEL_RESULT_CANCELLED);
+    case BARRIER_DRAINING:
+    case BARRIER_RESETTING:
+      waiter_enqueue (model, w, Q_ARRIVALS);
       break;
-
-    case WHERE_EVENT_QUEUE:
-      waiter_fail (model, w, MODEL_RESULT_CANCELLED);
-      break;
-
-    case WHERE_SEM_QUEUE:
-      {
-        guint s = w->where_index;
-
-        /* A cancelled head may unblock the requests behind it. */
-        waiter_fail (model, w, MODEL_RESULT_CANCELLED);
-        sem_update (model, s, model->sem_value[s]);
-      }
-      break;
-
-    default:
-      /* Granted already (or not queued): success wins. */
+    case BARRIER_FILLING:
+      barrier_join (model, w);
       break;
     }
 }
 
-/* ---- running ready items ---- */
+/* Once the last party of a drained or reset cycle has left, the barrier
+ * fills again, first with the parties that arrived meanwhile. */
+static void
+barrier_refill (Model *model)
+{
+  Waiter *w;
+
+  if (model->barrier_count > 0 ||
+      (model->barrier_state != BARRIER_DRAINING && model->barrier_state != BARRIER_RESETTING))
+    return;
+
+  barrier_set_state (model, BARRIER_FILLING);
+  while (model->barrier_state == BARRIER_FILLING && (w = queue_pop (model, Q_ARRIVALS)) != NULL)
+    barrier_join (model, w);
+}
+
+static void
+barrier_reset (Model *model)
+{
+  queue_fail_all (model, Q_BARRIER, MODEL_RESULT_BROKEN_BARRIER);
+  barrier_set_state (model, BARRIER_RESETTING);
+  barrier_refill (model);
+}
+
+static void
+barrier_abort (Model *model)
+{
+  barrier_set_state (model, BARRIER_BROKEN);
+  queue_fail_all (model, Q_BARRIER, MODEL_RESULT_BROKEN_BARRIER);
+  queue_fail_all (model, Q_ARRIVALS, MODEL_RESULT_BROKEN_BARRIER);
+}
+
+/* ---- Queue ---- */
+
+static gboolean
+queue_has_room (Model *model)
+{
+  return model->setup.maxsize == 0 || model->items.len < model->setup.maxsize;
+}
+
+/* To the first waiting consumer, else into the items. */
+static void
+queue_insert (Model *model,
+              guint  item)
+{
+  Waiter *getter = queue_pop (model, Q_GETTERS);
+
+  model->unfinished++;
+  if (getter != NULL)
+    {
+      getter->item = item;
+      waiter_complete (model, getter);
+    }
+  else
+    {
+      int_queue_push (&model->items, item);
+      notifier_changed (model, MODEL_HOME_QUEUE);
+    }
+}
+
+/* Takes the first item, then lets the first waiting producer in. */
+static guint
+queue_take (Model *model)
+{
+  guint item = model->items.data[0];
+  Waiter *putter;
+
+  int_queue_remove_at (&model->items, 0);
+  notifier_changed (model, MODEL_HOME_QUEUE);
+  if (queue_has_room (model) && (putter = queue_pop (model, Q_PUTTERS)) != NULL)
+    {
+      queue_insert (model, putter->item);
+      waiter_complete (model, putter);
+    }
+
+  return item;
+}
+
+static void
+queue_put (Model  *model,
+           Waiter *w)
+{
+  if (model->shut_down)
+    waiter_fail (model, w, MODEL_RESULT_SHUT_DOWN);
+  else if (queue_peek (model, Q_PUTTERS) == NULL && queue_has_room (model))
+    {
+      queue_insert (model, w->item);
+      waiter_complete (model, w);
+    }
+  else
+    waiter_enqueue (model, w, Q_PUTTERS);
+}
+
+static void
+queue_get (Model  *model,
+           Waiter *w)
+{
+  if (model->items.len > 0)
+    {
+      w->item = queue_take (model);
+      waiter_complete (model, w);
+    }
+  else if (model->shut_down)
+    waiter_fail (model, w, MODEL_RESULT_SHUT_DOWN);
+  else
+    waiter_enqueue (model, w, Q_GETTERS);
+}
+
+static ModelReply
+queue_try_put (Model *model,
+               guint  item)
+{
+  ModelReply reply = { FALSE, MODEL_RESULT_OK, 0, FALSE };
+
+  if (model->shut_down)
+    reply.error = MODEL_RESULT_SHUT_DOWN;
+  else if (queue_peek (model, Q_PUTTERS) != NULL || !queue_has_room (model))
+    reply.error = MODEL_RESULT_WOULD_BLOCK;
+  else
+    {
+      queue_insert (model, item);
+      reply.ret = TRUE;
+    }
+
+  return reply;
+}
+
+static ModelReply
+queue_try_get (Model *model)
+{
+  ModelReply reply = { FALSE, MODEL_RESULT_OK, 0, FALSE };
+
+  if (model->items.len > 0)
+    {
+      reply.ret = TRUE;
+      reply.detail = queue_take (model);
+    }
+  else
+    {
+      reply.error = model->shut_down ? MODEL_RESULT_SHUT_DOWN : MODEL_RESULT_WOULD_BLOCK;
+    }
+
+  return reply;
+}
+
+static ModelReply
+queue_task_done (Model *model)
+{
+  ModelReply reply = { FALSE, MODEL_RESULT_VALUE, 0, FALSE };
+
+  if (model->unfinished == 0)
+    return reply;
+
+  if (--model->unfinished == 0)
+    queue_complete_all (model, Q_JOINERS);
+  reply.ret = TRUE;
+  reply.error = MODEL_RESULT_OK;
+  return reply;
+}
+
+static void
+queue_shutdown (Model    *model,
+                gboolean  immediate)
+{
+  model->shut_down = TRUE;
+  if (immediate && model->items.len > 0)
+    {
+      model->unfinished -= MIN (model->unfinished, model->items.len);
+      model->items.len = 0;
+      if (model->unfinished == 0)
+        queue_complete_all (model, Q_JOINERS);
+      notifier_changed (model, MODEL_HOME_QUEUE);
+    }
+  queue_fail_all (model, Q_PUTTERS, MODEL_RESULT_SHUT_DOWN);
+  if (model->items.len == 0)
+    queue_fail_all (model, Q_GETTERS, MODEL_RESULT_SHUT_DOWN);
+}
+
+/* ---- running ready items, and timers ---- */
+
+/* The wait-for resume hook: the lock was handed back to the waiter. */
+static gboolean
+wait_for_resume (Model  *model,
+                 Waiter *w)
+{
+  gboolean value = model->flags[w->flag];
+  guint cond = cond_of_target (w->target);
+
+  log_event (model, MODEL_EVENT_PREDICATE, w->id, value | model->locked[cond] << 1, 0);
+  if (value)
+    return TRUE;
+
+  /* A cancellation ignored after the notification counts now. */
+  if (canc_is_stopped (model, w->canc))
+    {
+      w->error = canc_stop_error (model, w->canc);
+      return TRUE;
+    }
+
+  w->where = WHERE_NONE;
+  /* NOT_LOCKED if someone released the lock handed to the waiter. */
+  return !cond_park_or_record (model, cond, w);
+}
 
 static void
 run_waiter (Model  *model,
             Waiter *w)
 {
-  if (w->resume && w->error == MODEL_RESULT_OK)
+  /* The barrier's resume hook: a party of the cycle leaves it. */
+  if (w->kind == MODEL_OP_WAIT && w->target == MODEL_TARGET_BARRIER && w->in_cycle)
     {
-      gboolean value = model->flags[w->flag];
-
-      /* The lock was handed to the waiter: check the predicate. */
-      log_event (model, MODEL_EVENT_PREDICATE, w->id,
-                 value | model->locked[lock_of_target (w->target)] << 1);
-      if (!value)
-        {
-          if (cancellable_is_cancelled (model, w->canc))
-            {
-              w->error = MODEL_RESULT_CANCELLED;
-            }
-          else
-            {
-              w->where = WHERE_NONE;
-              if (cond_park (model, cond_of_target (w->target), w))
-                return;
-              /* NOT_LOCKED: someone released the lock that was handed to
-               * the waiter.  It completes once, with the error. */
-              g_assert (w->where == WHERE_READY);
-              /* cond_park queued it again through waiter_fail(); it is
-               * running now, so take that item back out. */
-              g_array_remove_index (model->ready[w->ctx], model->ready[w->ctx]->len - 1);
-            }
-        }
+      w->in_cycle = FALSE;
+      model->barrier_count--;
+      barrier_refill (model);
     }
 
+  if (w->resume && w->error == MODEL_RESULT_OK && !wait_for_resume (model, w))
+    return;
+
   w->where = WHERE_DONE;
+  w->timer_gone = TRUE;
   model->n_outstanding--;
-  log_event (model, MODEL_EVENT_COMPLETE, w->id, w->error);
+  log_event (model, MODEL_EVENT_COMPLETE, w->id, w->error,
+             w->error != MODEL_RESULT_OK ? 0 :
+             w->kind == MODEL_OP_GET ? w->item :
+             w->kind == MODEL_OP_WAIT && w->target == MODEL_TARGET_BARRIER ? w->index : 0);
 }
 
 static void
-run_notifier (Model *model,
-              guint  notifier)
+run_notifier (Model     *model,
+              ModelHome  home)
 {
-  Notifier *n = &model->notifiers[notifier];
-  guint value = notifier_value (model, notifier);
+  Notifier *n = &model->notifiers[home];
+  guint i;
 
   n->pending = FALSE;
-  if (value != n->last)
+  for (i = 0; i < home_props[home].n_props; i++)
     {
-      n->last = value;
-      log_event (model, MODEL_EVENT_NOTIFY, notifier, value);
+      ModelProp prop = home_props[home].props[i];
+      guint value = prop_value (model, prop);
+
+      if (value != n->last[i])
+        {
+          n->last[i] = value;
+          log_event (model, MODEL_EVENT_NOTIFY, prop, value, 0);
+        }
     }
 }
 
-/* One iteration of @ctx: every ready item, including those appended
- * meanwhile.  Returns whether anything was dispatched. */
+/* The deadline timers of @ctx whose deadline has passed, in the order they
+ * were armed (the waiters' order).  Returns whether any ran. */
+static gboolean
+run_timers (Model *model,
+            guint  ctx)
+{
+  gboolean any = FALSE;
+  guint i;
+
+  for (i = 0; i < model->waiters->len; i++)
+    {
+      Waiter *w = waiter_get (model, i);
+
+      if (w->ctx != ctx || !w->timer_armed || w->timer_gone ||
+          !cancellable_get (model, w->canc)->expired)
+        continue;
+
+      w->timer_gone = TRUE;
+      any = TRUE;
+      waiter_stop (model, w);
+    }
+
+  return any;
+}
+
+/* One iteration of @ctx: the dispatcher runs every ready item, including
+ * those appended meanwhile, then the timers that are due run.  Returns
+ * whether anything was dispatched. */
 static gboolean
 iterate (Model *model,
          guint  ctx)
 {
   GArray *ready = model->ready[ctx];
-
-  if (ready->len == 0)
-    return FALSE;
+  gboolean any = ready->len > 0;
 
   while (ready->len > 0)
     {
@@ -582,10 +1203,20 @@ iterate (Model *model,
         run_notifier (model, item.index);
     }
 
-  return TRUE;
+  return run_timers (model, ctx) || any;
 }
 
 /* ---- public ---- */
+
+static gint
+cancellable_new (Model         *model,
+                 ModelCancKind  kind)
+{
+  Cancellable c = { kind, FALSE, kind == MODEL_CANC_EXPIRED, FALSE };
+
+  g_array_append_val (model->cancellables, c);
+  return model->cancellables->len - 1;
+}
 
 Model *
 model_new (const ModelSetup *setup)
@@ -594,26 +1225,26 @@ model_new (const ModelSetup *setup)
   guint i;
 
   model->setup = *setup;
+  model->setup.parties = MAX (setup->parties, 1);
   model->sem_value[0] = setup->sem_value;
   model->sem_bound[0] = G_MAXUINT;
   model->sem_value[1] = setup->bsem_value;
   model->sem_bound[1] = setup->bsem_value;
-  model->cancelled = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  model->barrier_state = BARRIER_FILLING;
+  model->cancellables = g_array_new (FALSE, TRUE, sizeof (Cancellable));
   for (i = 0; i < MODEL_N_SLOTS; i++)
-    {
-      gboolean no = FALSE;
-
-      g_array_append_val (model->cancelled, no);
-      model->slots[i] = i;
-    }
+    model->slots[i] = cancellable_new (model, MODEL_CANC_PLAIN);
   model->waiters = g_array_new (FALSE, TRUE, sizeof (Waiter));
   for (i = 0; i < MODEL_N_CONTEXTS; i++)
     model->ready[i] = g_array_new (FALSE, FALSE, sizeof (Item));
   model->events = g_array_new (FALSE, FALSE, sizeof (ModelEvent));
-  for (i = 0; i < MODEL_N_NOTIFIERS; i++)
+  for (i = 0; i < MODEL_N_HOMES; i++)
     {
+      guint j;
+
       model->notifiers[i].home = setup->home[i] % MODEL_N_CONTEXTS;
-      model->notifiers[i].last = notifier_value (model, i);
+      for (j = 0; j < home_props[i].n_props; j++)
+        model->notifiers[i].last[j] = prop_value (model, home_props[i].props[j]);
     }
 
   return model;
@@ -624,14 +1255,10 @@ model_free (Model *model)
 {
   guint i;
 
-  for (i = 0; i < 2; i++)
-    {
-      int_queue_clear (&model->lock_queue[i]);
-      int_queue_clear (&model->cond_queue[i]);
-      int_queue_clear (&model->sem_queue[i]);
-    }
-  int_queue_clear (&model->event_queue);
-  g_array_unref (model->cancelled);
+  for (i = 0; i < N_QUEUES; i++)
+    int_queue_clear (&model->queues[i]);
+  int_queue_clear (&model->items);
+  g_array_unref (model->cancellables);
   g_array_unref (model->waiters);
   for (i = 0; i < MODEL_N_CONTEXTS; i++)
     g_array_unref (model->ready[i]);
@@ -648,6 +1275,9 @@ model_op_is_async (const ModelOp *op)
     case MODEL_OP_WAIT:
     case MODEL_OP_COND_WAIT:
     case MODEL_OP_COND_WAIT_FOR:
+    case MODEL_OP_PUT:
+    case MODEL_OP_GET:
+    case MODEL_OP_JOIN:
       return TRUE;
     default:
       return FALSE;
@@ -673,6 +1303,7 @@ waiter_new (Model         *model,
   w.ctx = op->ctx % MODEL_N_CONTEXTS;
   w.canc = op->canc >= 0 ? model->slots[op->canc % MODEL_N_SLOTS] : -1;
   w.flag = op->arg % MODEL_N_FLAGS;
+  w.writer = op->target == MODEL_TARGET_RW_WRITE;
   w.where = WHERE_NONE;
   w.error = MODEL_RESULT_OK;
   g_array_append_val (model->waiters, w);
@@ -683,78 +1314,182 @@ waiter_new (Model         *model,
   return waiter_get (model, w.id);
 }
 
-/* async_sync_waiter_fail_if_cancelled() */
+/* async_sync_waiter_fail_if_cancelled(): a stopped cancellable fails the
+ * call without queueing and without taking anything. */
 static gboolean
-waiter_fail_if_cancelled (Model  *model,
-                          Waiter *w)
+waiter_fail_if_stopped (Model  *model,
+                        Waiter *w)
 {
-  if (!cancellable_is_cancelled (model, w->canc))
+  if (!canc_is_stopped (model, w->canc))
     return FALSE;
 
-  waiter_fail (model, w, MODEL_RESULT_CANCELLED);
+  waiter_fail (model, w, canc_stop_error (model, w->canc));
   return TRUE;
+}
+
+/* The `_async` call of @w, after fail_if_cancelled. */
+static void
+start_waiter (Model         *model,
+              Waiter        *w,
+              const ModelOp *op)
+{
+  gboolean value;
+
+  switch ((ModelOpKind) op->kind)
+    {
+    case MODEL_OP_ACQUIRE:
+      if (target_is_sem (op->target))
+        sem_acquire (model, sem_of_target (op->target), permits (op), w);
+      else if (target_is_rw (op->target))
+        {
+          /* Queue first, then admit from the head. */
+          waiter_enqueue (model, w, Q_RW);
+          rw_grant (model);
+        }
+      else
+        lock_grant_or_queue (model, lock_of_target (op->target), w);
+      break;
+
+    case MODEL_OP_WAIT:
+      if (op->target == MODEL_TARGET_BARRIER)
+        barrier_arrive (model, w);
+      else if (model->event_set)
+        waiter_complete (model, w);
+      else
+        waiter_enqueue (model, w, Q_EVENT);
+      break;
+
+    case MODEL_OP_COND_WAIT:
+      cond_park (model, cond_of_target (op->target), w);
+      break;
+
+    case MODEL_OP_COND_WAIT_FOR:
+      if (!model->locked[cond_of_target (op->target)])
+        {
+          waiter_fail (model, w, MODEL_RESULT_NOT_LOCKED);
+          break;
+        }
+      /* Checked at once, the caller holding the lock. */
+      value = model->flags[w->flag];
+      log_event (model, MODEL_EVENT_PREDICATE, w->id, value | TRUE << 1, 0);
+      if (value)
+        {
+          waiter_complete (model, w);
+        }
+      else
+        {
+          w->resume = TRUE;
+          cond_park (model, cond_of_target (op->target), w);
+        }
+      break;
+
+    case MODEL_OP_PUT:
+      queue_put (model, w);
+      break;
+
+    case MODEL_OP_GET:
+      queue_get (model, w);
+      break;
+
+    case MODEL_OP_JOIN:
+      if (model->unfinished == 0)
+        waiter_complete (model, w);
+      else
+        waiter_enqueue (model, w, Q_JOINERS);
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static ModelReply
+apply_async (Model         *model,
+             const ModelOp *op)
+{
+  ModelReply reply = { -1, MODEL_RESULT_OK, 0, FALSE };
+  Waiter *w = waiter_new (model, op);
+
+  /* A put makes its item first, whatever happens to the call. */
+  if (op->kind == MODEL_OP_PUT)
+    w->item = model->n_items++;
+
+  if (waiter_fail_if_stopped (model, w))
+    return reply;
+
+  start_waiter (model, w, op);
+
+  /* Still queued: the call connects the cancellable and arms the
+   * deadline's timer on the waiter's context. */
+  w = waiter_get (model, w->id);
+  if (w->where == WHERE_QUEUED && canc_has_deadline (model, w->canc))
+    w->timer_armed = TRUE;
+
+  return reply;
+}
+
+static void
+apply_cancel (Model *model,
+              guint  slot)
+{
+  gint instance = model->slots[slot % MODEL_N_SLOTS];
+  Cancellable *c = cancellable_get (model, instance);
+  guint i;
+
+  if (c->cancelled)
+    return;
+
+  c->cancelled = TRUE;
+  c->cancelled_first = !c->expired;
+  /* Handlers run in the order they were connected: creation order. */
+  for (i = 0; i < model->waiters->len; i++)
+    {
+      Waiter *w = waiter_get (model, i);
+
+      if (w->canc == instance)
+        waiter_stop (model, w);
+    }
+}
+
+static gboolean
+run_idle (Model *model)
+{
+  gboolean any, ran = FALSE;
+  guint i;
+
+  do
+    {
+      any = FALSE;
+      for (i = 0; i < MODEL_N_CONTEXTS; i++)
+        any |= iterate (model, i);
+      ran |= any;
+    }
+  while (any);
+
+  return ran;
 }
 
 ModelReply
 model_apply (Model         *model,
              const ModelOp *op)
 {
-  ModelReply reply = { -1, MODEL_RESULT_OK, FALSE };
-  Waiter *w;
-  guint i;
+  ModelReply reply = { -1, MODEL_RESULT_OK, 0, FALSE };
 
   if (model_would_skip (model, op))
     {
       reply.skipped = TRUE;
       return reply;
     }
+  if (model_op_is_async (op))
+    return apply_async (model, op);
 
   switch ((ModelOpKind) op->kind)
     {
-    case MODEL_OP_ACQUIRE:
-      w = waiter_new (model, op);
-      if (waiter_fail_if_cancelled (model, w))
-        break;
-      if (target_is_sem (op->target))
-        {
-          guint s = sem_of_target (op->target);
-          guint n = permits (op);
-
-          w->weight = n;
-          if (n == 0 || n > model->sem_bound[s])
-            {
-              waiter_fail (model, w, MODEL_RESULT_INVALID_ARGUMENT);
-            }
-          else if (model->sem_queue[s].len == 0 && model->sem_value[s] >= n)
-            {
-              model->sem_value[s] -= n;
-              notifier_changed (model, MODEL_NOTIFIER_SEM + s);
-              waiter_complete (model, w);
-            }
-          else
-            {
-              waiter_enqueue (model, w, WHERE_SEM_QUEUE, s);
-            }
-        }
-      else
-        {
-          lock_grant_or_queue (model, lock_of_target (op->target), w);
-        }
-      break;
-
     case MODEL_OP_TRY_ACQUIRE:
       if (target_is_sem (op->target))
-        {
-          guint s = sem_of_target (op->target);
-          guint n = MAX (permits (op), 1);
-
-          reply.ret = model->sem_queue[s].len == 0 && model->sem_value[s] >= n;
-          if (reply.ret)
-            {
-              model->sem_value[s] -= n;
-              notifier_changed (model, MODEL_NOTIFIER_SEM + s);
-            }
-        }
+        reply.ret = sem_try_acquire (model, sem_of_target (op->target), MAX (permits (op), 1));
+      else if (target_is_rw (op->target))
+        reply.ret = rw_try_acquire (model, op->target == MODEL_TARGET_RW_WRITE);
       else
         {
           guint l = lock_of_target (op->target);
@@ -767,22 +1502,9 @@ model_apply (Model         *model,
 
     case MODEL_OP_RELEASE:
       if (target_is_sem (op->target))
-        {
-          guint s = sem_of_target (op->target);
-          guint n = permits (op);
-
-          if (n == 0)
-            {
-              reply.ret = FALSE;
-              reply.error = MODEL_RESULT_INVALID_ARGUMENT;
-              break;
-            }
-          reply.ret = n <= model->sem_bound[s] - model->sem_value[s];
-          if (reply.ret)
-            sem_update (model, s, model->sem_value[s] + n);
-          else
-            reply.error = MODEL_RESULT_VALUE;
-        }
+        reply = sem_release (model, sem_of_target (op->target), permits (op));
+      else if (target_is_rw (op->target))
+        reply = rw_release (model, op->target == MODEL_TARGET_RW_WRITE);
       else
         {
           guint l = lock_of_target (op->target);
@@ -795,29 +1517,15 @@ model_apply (Model         *model,
         }
       break;
 
-    case MODEL_OP_WAIT:
-      w = waiter_new (model, op);
-      if (waiter_fail_if_cancelled (model, w))
-        break;
-      if (model->event_set)
-        waiter_complete (model, w);
-      else
-        waiter_enqueue (model, w, WHERE_EVENT_QUEUE, 0);
-      break;
-
     case MODEL_OP_SET:
       if (!model->event_set)
         {
-          guint next;
+          Waiter *w;
 
           model->event_set = TRUE;
-          notifier_changed (model, MODEL_NOTIFIER_EVENT);
-          while (int_queue_pop (&model->event_queue, &next))
-            {
-              w = waiter_get (model, next);
-              w->where = WHERE_NONE;
-              waiter_complete (model, w);
-            }
+          notifier_changed (model, MODEL_HOME_EVENT);
+          while ((w = queue_pop (model, Q_EVENT)) != NULL)
+            waiter_complete (model, w);
         }
       break;
 
@@ -825,60 +1533,28 @@ model_apply (Model         *model,
       if (model->event_set)
         {
           model->event_set = FALSE;
-          notifier_changed (model, MODEL_NOTIFIER_EVENT);
+          notifier_changed (model, MODEL_HOME_EVENT);
         }
       break;
 
-    case MODEL_OP_COND_WAIT:
-      w = waiter_new (model, op);
-      if (waiter_fail_if_cancelled (model, w))
-        break;
-      cond_park (model, cond_of_target (op->target), w);
+    case MODEL_OP_RESET:
+      barrier_reset (model);
       break;
 
-    case MODEL_OP_COND_WAIT_FOR:
-      {
-        guint c;
-        gboolean value;
-
-        w = waiter_new (model, op);
-        if (waiter_fail_if_cancelled (model, w))
-          break;
-        c = cond_of_target (op->target);
-        if (!model->locked[c])
-          {
-            waiter_fail (model, w, MODEL_RESULT_NOT_LOCKED);
-            break;
-          }
-        /* Checked at once, the caller holding the lock. */
-        value = model->flags[w->flag];
-        log_event (model, MODEL_EVENT_PREDICATE, w->id, value | TRUE << 1);
-        if (value)
-          {
-            waiter_complete (model, w);
-          }
-        else
-          {
-            w->resume = TRUE;
-            cond_park (model, c, w);
-          }
-      }
+    case MODEL_OP_ABORT:
+      barrier_abort (model);
       break;
 
     case MODEL_OP_NOTIFY:
     case MODEL_OP_NOTIFY_ALL:
       {
         guint c = cond_of_target (op->target);
-        guint n = op->kind == MODEL_OP_NOTIFY_ALL ? G_MAXUINT : op->arg;
 
         reply.ret = model->locked[c];
         if (!model->locked[c])
-          {
-            reply.error = MODEL_RESULT_NOT_LOCKED;
-            break;
-          }
-        for (; n > 0 && model->cond_queue[c].len > 0; n--)
-          cond_move_to_lock (model, c, waiter_get (model, model->cond_queue[c].data[0]));
+          reply.error = MODEL_RESULT_NOT_LOCKED;
+        else
+          cond_notify (model, c, op->kind == MODEL_OP_NOTIFY_ALL ? G_MAXUINT : op->arg);
       }
       break;
 
@@ -886,36 +1562,40 @@ model_apply (Model         *model,
       model->flags[op->arg % MODEL_N_FLAGS] = op->canc != 0;
       break;
 
+    case MODEL_OP_TRY_PUT:
+      reply = queue_try_put (model, model->n_items++);
+      break;
+
+    case MODEL_OP_TRY_GET:
+      reply = queue_try_get (model);
+      break;
+
+    case MODEL_OP_TASK_DONE:
+      reply = queue_task_done (model);
+      break;
+
+    case MODEL_OP_SHUTDOWN:
+      queue_shutdown (model, op->arg != 0);
+      break;
+
     case MODEL_OP_CANCEL:
-      {
-        gint instance;
-
-        if (op->canc < 0)
-          break;
-        instance = model->slots[op->canc % MODEL_N_SLOTS];
-
-        if (g_array_index (model->cancelled, gboolean, instance))
-          break;
-        g_array_index (model->cancelled, gboolean, instance) = TRUE;
-        /* Handlers run in the order they were connected: creation order. */
-        for (i = 0; i < model->waiters->len; i++)
-          {
-            w = waiter_get (model, i);
-            if (w->canc == instance)
-              waiter_cancelled (model, w);
-          }
-      }
+      if (op->canc >= 0)
+        apply_cancel (model, op->canc);
       break;
 
     case MODEL_OP_RENEW:
-      {
-        gboolean no = FALSE;
+      if (op->canc >= 0)
+        model->slots[op->canc % MODEL_N_SLOTS] = cancellable_new (model, op->arg % MODEL_N_CANC_KINDS);
+      break;
 
-        if (op->canc < 0)
-          break;
-        model->slots[op->canc % MODEL_N_SLOTS] = model->cancelled->len;
-        g_array_append_val (model->cancelled, no);
-      }
+    case MODEL_OP_EXPIRE:
+      if (op->canc >= 0)
+        {
+          Cancellable *c = cancellable_get (model, model->slots[op->canc % MODEL_N_SLOTS]);
+
+          if (c->kind == MODEL_CANC_EXPIRING)
+            c->expired = TRUE;
+        }
       break;
 
     case MODEL_OP_ITERATE:
@@ -923,19 +1603,16 @@ model_apply (Model         *model,
       break;
 
     case MODEL_OP_RUN_IDLE:
-      {
-        gboolean any;
-
-        do
-          {
-            any = FALSE;
-            for (i = 0; i < MODEL_N_CONTEXTS; i++)
-              any |= iterate (model, i);
-          }
-        while (any);
-      }
+      run_idle (model);
       break;
 
+    case MODEL_OP_ACQUIRE:
+    case MODEL_OP_WAIT:
+    case MODEL_OP_COND_WAIT:
+    case MODEL_OP_COND_WAIT_FOR:
+    case MODEL_OP_PUT:
+    case MODEL_OP_GET:
+    case MODEL_OP_JOIN:
     case MODEL_N_OPS:
     default:
       g_assert_not_reached ();
@@ -954,15 +1631,23 @@ model_snapshot (Model         *model,
   for (i = 0; i < 2; i++)
     {
       snapshot->locked[i] = model->locked[i];
-      snapshot->lock_waiting[i] = model->lock_queue[i].len;
-      snapshot->cond_waiting[i] = model->cond_queue[i].len;
+      snapshot->lock_waiting[i] = model->queues[Q_LOCK + i].len;
+      snapshot->cond_waiting[i] = model->queues[Q_COND0 + i].len;
       snapshot->sem_value[i] = model->sem_value[i];
-      snapshot->sem_waiting[i] = model->sem_queue[i].len;
-      snapshot->sem_locked[i] = model->sem_value[i] == 0 || model->sem_queue[i].len > 0;
+      snapshot->sem_waiting[i] = model->queues[Q_SEM + i].len;
+      snapshot->sem_locked[i] = model->sem_value[i] == 0 || model->queues[Q_SEM + i].len > 0;
     }
   snapshot->event_set = model->event_set;
-  snapshot->event_waiting = model->event_queue.len;
+  snapshot->event_waiting = model->queues[Q_EVENT].len;
   snapshot->bsem_bound = model->sem_bound[1];
+  snapshot->barrier_waiting = model->queues[Q_BARRIER].len;
+  snapshot->barrier_broken = model->barrier_state == BARRIER_BROKEN;
+  snapshot->queue_length = model->items.len;
+  snapshot->queue_full = !queue_has_room (model);
+  snapshot->queue_shut_down = model->shut_down;
+  snapshot->rw_readers = model->rw_readers;
+  snapshot->rw_writer = model->rw_writer;
+  snapshot->rw_waiting = model->queues[Q_RW].len;
 }
 
 guint
@@ -983,6 +1668,12 @@ model_n_wait_for_ops (Model *model)
   return model->n_wait_for;
 }
 
+guint
+model_n_items (Model *model)
+{
+  return model->n_items;
+}
+
 const ModelEvent *
 model_get_events (Model *model,
                   guint *n_events)
@@ -995,10 +1686,11 @@ model_get_events (Model *model,
  * model_next_drain_op:
  *
  * The next step of the clean-up that ends every run: it brings every
- * operation in flight to completion (cancel everything, make every
- * predicate true, set the event, notify everyone, release what is
- * held), so that the objects can be dropped and must be finalized.
- * Returns %FALSE when nothing is left in flight.
+ * operation in flight to completion (cancel every slot, make every
+ * predicate true, run what is ready, set the event, notify everyone,
+ * release what is held, abort the barrier, shut the queue down and
+ * finish its work), so that the objects can be dropped and must be
+ * finalized.  Returns %FALSE when nothing is left in flight.
  */
 gboolean
 model_next_drain_op (Model   *model,
@@ -1009,7 +1701,7 @@ model_next_drain_op (Model   *model,
   memset (op, 0, sizeof *op);
 
   for (i = 0; i < MODEL_N_SLOTS; i++)
-    if (!g_array_index (model->cancelled, gboolean, model->slots[i]))
+    if (!cancellable_get (model, model->slots[i])->cancelled)
       {
         op->kind = MODEL_OP_CANCEL;
         op->canc = i;
@@ -1035,14 +1727,16 @@ model_next_drain_op (Model   *model,
   if (model->n_outstanding == 0)
     return FALSE;
 
-  if (model->event_queue.len > 0)
+  op->canc = -1;
+  if (model->queues[Q_EVENT].len > 0)
     {
       op->kind = MODEL_OP_SET;
+      op->target = MODEL_TARGET_EVENT;
       return TRUE;
     }
 
   for (i = 0; i < 2; i++)
-    if (model->cond_queue[i].len > 0)
+    if (model->queues[Q_COND0 + i].len > 0)
       {
         op->target = i == 0 ? MODEL_TARGET_COND0 : MODEL_TARGET_COND1;
         op->kind = model->locked[i] ? MODEL_OP_NOTIFY_ALL : MODEL_OP_TRY_ACQUIRE;
@@ -1050,7 +1744,7 @@ model_next_drain_op (Model   *model,
       }
 
   for (i = 0; i < 2; i++)
-    if (model->lock_queue[i].len > 0)
+    if (model->queues[Q_LOCK + i].len > 0)
       {
         op->kind = MODEL_OP_RELEASE;
         op->target = i == 0 ? MODEL_TARGET_LOCK : MODEL_TARGET_COND1;
@@ -1058,584 +1752,41 @@ model_next_drain_op (Model   *model,
       }
 
   for (i = 0; i < 2; i++)
-    if (model->sem_queue[i].len > 0)
+    if (model->queues[Q_SEM + i].len > 0)
       {
         op->kind = MODEL_OP_RELEASE;
         op->target = i == 0 ? MODEL_TARGET_SEM : MODEL_TARGET_BSEM;
         return TRUE;
       }
 
+  if (model->queues[Q_RW].len > 0)
+    {
+      op->kind = MODEL_OP_RELEASE;
+      op->target = model->rw_writer ? MODEL_TARGET_RW_WRITE : MODEL_TARGET_RW_READ;
+      return TRUE;
+    }
+
+  if (model->queues[Q_BARRIER].len > 0 || model->queues[Q_ARRIVALS].len > 0)
+    {
+      op->kind = MODEL_OP_ABORT;
+      op->target = MODEL_TARGET_BARRIER;
+      return TRUE;
+    }
+
+  op->target = MODEL_TARGET_QUEUE;
+  if (model->queues[Q_PUTTERS].len > 0 || model->queues[Q_GETTERS].len > 0)
+    {
+      op->kind = MODEL_OP_SHUTDOWN;
+      op->arg = 1;
+      return TRUE;
+    }
+  if (model->queues[Q_JOINERS].len > 0)
+    {
+      op->kind = MODEL_OP_TASK_DONE;
+      return TRUE;
+    }
+
   /* Something is in flight but nothing can move it: the model is stuck
    * (a waiter nobody can wake). */
   return FALSE;
-}
-
-/* ---- text form ---- */
-
-static const gchar *const op_names[MODEL_N_OPS] = {
-  [MODEL_OP_ACQUIRE] = "acquire",
-  [MODEL_OP_TRY_ACQUIRE] = "try-acquire",
-  [MODEL_OP_RELEASE] = "release",
-  [MODEL_OP_WAIT] = "wait",
-  [MODEL_OP_SET] = "set",
-  [MODEL_OP_CLEAR] = "clear",
-  [MODEL_OP_COND_WAIT] = "cond-wait",
-  [MODEL_OP_COND_WAIT_FOR] = "cond-wait-for",
-  [MODEL_OP_NOTIFY] = "notify",
-  [MODEL_OP_NOTIFY_ALL] = "notify-all",
-  [MODEL_OP_SET_FLAG] = "set-flag",
-  [MODEL_OP_CANCEL] = "cancel",
-  [MODEL_OP_RENEW] = "renew",
-  [MODEL_OP_ITERATE] = "iterate",
-  [MODEL_OP_RUN_IDLE] = "run-idle",
-};
-
-static const gchar *const target_names[MODEL_N_TARGETS] = {
-  "lock", "cond0", "cond1", "event", "sem", "bsem",
-};
-
-static const gchar *const notifier_names[MODEL_N_NOTIFIERS] = {
-  "lock:locked", "cond1-lock:locked", "event:is-set", "sem:value", "bsem:value",
-};
-
-static const gchar *const result_names[] = {
-  "ok", "cancelled", "not-locked", "value", "invalid-argument", "false", "other-error",
-};
-
-void
-model_setup_format (const ModelSetup *setup,
-                    GString          *out)
-{
-  guint i;
-
-  g_string_append_printf (out, "setup sem=%u bsem=%u homes=", setup->sem_value, setup->bsem_value);
-  for (i = 0; i < MODEL_N_NOTIFIERS; i++)
-    g_string_append_printf (out, "%s%u", i > 0 ? "," : "", setup->home[i] % MODEL_N_CONTEXTS);
-}
-
-static void
-append_canc (const ModelOp *op,
-             GString       *out)
-{
-  if (op->canc < 0)
-    g_string_append (out, " canc=-");
-  else
-    g_string_append_printf (out, " canc=%d", op->canc % MODEL_N_SLOTS);
-}
-
-/* The weighted calls: "permits=n" (absent: the single-permit call). */
-static void
-append_permits (const ModelOp *op,
-                GString       *out)
-{
-  if ((op->target == MODEL_TARGET_SEM || op->target == MODEL_TARGET_BSEM) &&
-      op->kind != MODEL_OP_COND_WAIT && op->arg > 0)
-    g_string_append_printf (out, " permits=%u", op->arg - 1);
-}
-
-void
-model_op_format (const ModelOp *op,
-                 GString       *out)
-{
-  g_string_append (out, op_names[op->kind]);
-
-  switch ((ModelOpKind) op->kind)
-    {
-    case MODEL_OP_ACQUIRE:
-    case MODEL_OP_COND_WAIT:
-      g_string_append_printf (out, " %s ctx=%u", target_names[op->target], op->ctx % MODEL_N_CONTEXTS);
-      append_canc (op, out);
-      append_permits (op, out);
-      break;
-    case MODEL_OP_COND_WAIT_FOR:
-      g_string_append_printf (out, " %s ctx=%u", target_names[op->target], op->ctx % MODEL_N_CONTEXTS);
-      append_canc (op, out);
-      g_string_append_printf (out, " flag=%u", op->arg % MODEL_N_FLAGS);
-      break;
-    case MODEL_OP_WAIT:
-      g_string_append_printf (out, " event ctx=%u", op->ctx % MODEL_N_CONTEXTS);
-      append_canc (op, out);
-      break;
-    case MODEL_OP_TRY_ACQUIRE:
-    case MODEL_OP_RELEASE:
-      g_string_append_printf (out, " %s", target_names[op->target]);
-      append_permits (op, out);
-      break;
-    case MODEL_OP_NOTIFY_ALL:
-      g_string_append_printf (out, " %s", target_names[op->target]);
-      break;
-    case MODEL_OP_NOTIFY:
-      g_string_append_printf (out, " %s n=%u", target_names[op->target], op->arg);
-      break;
-    case MODEL_OP_SET:
-    case MODEL_OP_CLEAR:
-      g_string_append (out, " event");
-      break;
-    case MODEL_OP_SET_FLAG:
-      g_string_append_printf (out, " flag=%u value=%d", op->arg % MODEL_N_FLAGS, op->canc != 0);
-      break;
-    case MODEL_OP_CANCEL:
-    case MODEL_OP_RENEW:
-      append_canc (op, out);
-      break;
-    case MODEL_OP_ITERATE:
-      g_string_append_printf (out, " ctx=%u", op->ctx % MODEL_N_CONTEXTS);
-      break;
-    case MODEL_OP_RUN_IDLE:
-    case MODEL_N_OPS:
-    default:
-      break;
-    }
-}
-
-void
-model_sequence_format (const ModelSequence *seq,
-                       GString             *out)
-{
-  guint i;
-
-  model_setup_format (&seq->setup, out);
-  g_string_append_c (out, '\n');
-  for (i = 0; i < seq->n_ops; i++)
-    {
-      model_op_format (&seq->ops[i], out);
-      g_string_append_c (out, '\n');
-    }
-}
-
-static gboolean
-parse_uint (const gchar *s,
-            guint       *value)
-{
-  guint64 v;
-  gchar *end;
-
-  v = g_ascii_strtoull (s, &end, 10);
-  if (end == s || *end != '\0' || v > G_MAXUINT)
-    return FALSE;
-  *value = v;
-  return TRUE;
-}
-
-static gboolean
-parse_op_line (gchar   **words,
-               ModelOp  *op)
-{
-  guint i, k;
-  gboolean found = FALSE;
-
-  memset (op, 0, sizeof *op);
-  op->canc = -1;
-
-  for (k = 0; k < MODEL_N_OPS; k++)
-    if (g_strcmp0 (words[0], op_names[k]) == 0)
-      {
-        op->kind = k;
-        found = TRUE;
-        break;
-      }
-  if (!found)
-    return FALSE;
-
-  for (i = 1; words[i] != NULL; i++)
-    {
-      const gchar *w = words[i];
-      guint v;
-
-      if (*w == '\0')
-        continue;
-      if (g_str_has_prefix (w, "ctx="))
-        {
-          if (!parse_uint (w + 4, &v))
-            return FALSE;
-          op->ctx = v % MODEL_N_CONTEXTS;
-        }
-      else if (g_str_has_prefix (w, "canc="))
-        {
-          if (g_strcmp0 (w + 5, "-") == 0)
-            op->canc = -1;
-          else if (parse_uint (w + 5, &v))
-            op->canc = v % MODEL_N_SLOTS;
-          else
-            return FALSE;
-        }
-      else if (g_str_has_prefix (w, "flag=") || g_str_has_prefix (w, "n="))
-        {
-          if (!parse_uint (strchr (w, '=') + 1, &v))
-            return FALSE;
-          op->arg = v;
-        }
-      else if (g_str_has_prefix (w, "permits="))
-        {
-          if (!parse_uint (w + 8, &v) || v > 1000)
-            return FALSE;
-          op->arg = v + 1;
-        }
-      else if (g_str_has_prefix (w, "value="))
-        {
-          if (!parse_uint (w + 6, &v))
-            return FALSE;
-          op->canc = v != 0;
-        }
-      else
-        {
-          found = FALSE;
-          for (k = 0; k < MODEL_N_TARGETS; k++)
-            if (g_strcmp0 (w, target_names[k]) == 0)
-              {
-                op->target = k;
-                found = TRUE;
-              }
-          if (!found)
-            return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
-/* Reads what model_sequence_format() wrote; '#' starts a comment. */
-gboolean
-model_sequence_parse (const gchar    *text,
-                      ModelSequence  *seq,
-                      GError        **error)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  gboolean have_setup = FALSE;
-  guint i;
-
-  memset (seq, 0, sizeof *seq);
-  seq->setup.sem_value = 1;
-  seq->setup.bsem_value = 1;
-
-  for (i = 0; lines[i] != NULL; i++)
-    {
-      gchar *line = g_strstrip (lines[i]);
-      gchar *hash = strchr (line, '#');
-      g_auto(GStrv) words = NULL;
-
-      if (hash != NULL)
-        *hash = '\0';
-      g_strstrip (line);
-      if (*line == '\0')
-        continue;
-
-      words = g_strsplit_set (line, " \t", -1);
-      if (g_strcmp0 (words[0], "setup") == 0)
-        {
-          guint j;
-
-          for (j = 1; words[j] != NULL; j++)
-            {
-              if (g_str_has_prefix (words[j], "sem="))
-                parse_uint (words[j] + 4, &seq->setup.sem_value);
-              else if (g_str_has_prefix (words[j], "bsem="))
-                parse_uint (words[j] + 5, &seq->setup.bsem_value);
-              else if (g_str_has_prefix (words[j], "homes="))
-                {
-                  g_auto(GStrv) homes = g_strsplit (words[j] + 6, ",", -1);
-                  guint k;
-
-                  for (k = 0; homes[k] != NULL && k < MODEL_N_NOTIFIERS; k++)
-                    seq->setup.home[k] = g_ascii_strtoull (homes[k], NULL, 10) % MODEL_N_CONTEXTS;
-                }
-            }
-          have_setup = TRUE;
-          continue;
-        }
-
-      if (seq->n_ops == MODEL_MAX_OPS)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "too many operations");
-          return FALSE;
-        }
-      if (!parse_op_line (words, &seq->ops[seq->n_ops]))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                       "line %u: cannot parse “%s”", i + 1, line);
-          return FALSE;
-        }
-      seq->n_ops++;
-    }
-
-  if (!have_setup)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "no setup line");
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-void
-model_event_format (const ModelEvent *event,
-                    GString          *out)
-{
-  switch ((ModelEventKind) event->kind)
-    {
-    case MODEL_EVENT_COMPLETE:
-      g_string_append_printf (out, "op#%u completed: %s", event->id,
-                              event->value < G_N_ELEMENTS (result_names) ? result_names[event->value] : "?");
-      break;
-    case MODEL_EVENT_NOTIFY:
-      g_string_append_printf (out, "notify %s = %u",
-                              event->id < MODEL_N_NOTIFIERS ? notifier_names[event->id] : "?",
-                              event->value);
-      break;
-    case MODEL_EVENT_PREDICATE:
-      g_string_append_printf (out, "op#%u predicate -> %u (lock %s)", event->id, event->value & 1,
-                              event->value & 2 ? "held" : "NOT held");
-      break;
-    default:
-      g_string_append (out, "?");
-    }
-}
-
-void
-model_snapshot_format (const ModelSnapshot *s,
-                       GString             *out)
-{
-  g_string_append_printf (out,
-                          "lock{locked=%d waiting=%u} cond0{waiting=%u} "
-                          "cond1{locked=%d lock-waiting=%u waiting=%u} "
-                          "event{set=%d waiting=%u} sem{value=%u waiting=%u locked=%d} "
-                          "bsem{value=%u bound=%u waiting=%u locked=%d}",
-                          s->locked[0], s->lock_waiting[0], s->cond_waiting[0],
-                          s->locked[1], s->lock_waiting[1], s->cond_waiting[1],
-                          s->event_set, s->event_waiting,
-                          s->sem_value[0], s->sem_waiting[0], s->sem_locked[0],
-                          s->sem_value[1], s->bsem_bound, s->sem_waiting[1], s->sem_locked[1]);
-}
-
-/* ---- generation ---- */
-
-static const guint sem_values[] = { 0, 1, 2, 3, G_MAXUINT - 1, G_MAXUINT };
-
-static void
-random_setup (GRand      *rand,
-              ModelSetup *setup)
-{
-  guint i;
-
-  setup->sem_value = sem_values[g_rand_int_range (rand, 0, G_N_ELEMENTS (sem_values))];
-  setup->bsem_value = g_rand_int_range (rand, 1, 4);
-  for (i = 0; i < MODEL_N_NOTIFIERS; i++)
-    setup->home[i] = g_rand_int_range (rand, 0, MODEL_N_CONTEXTS);
-}
-
-/* Relative frequencies of the operations in random sequences. */
-static const guint op_weights[MODEL_N_OPS] = {
-  [MODEL_OP_ACQUIRE] = 14,
-  [MODEL_OP_TRY_ACQUIRE] = 5,
-  [MODEL_OP_RELEASE] = 14,
-  [MODEL_OP_WAIT] = 6,
-  [MODEL_OP_SET] = 3,
-  [MODEL_OP_CLEAR] = 3,
-  [MODEL_OP_COND_WAIT] = 6,
-  [MODEL_OP_COND_WAIT_FOR] = 5,
-  [MODEL_OP_NOTIFY] = 5,
-  [MODEL_OP_NOTIFY_ALL] = 3,
-  [MODEL_OP_SET_FLAG] = 3,
-  [MODEL_OP_CANCEL] = 8,
-  [MODEL_OP_RENEW] = 3,
-  [MODEL_OP_ITERATE] = 12,
-  [MODEL_OP_RUN_IDLE] = 5,
-};
-
-static const ModelTarget lock_targets[] = {
-  MODEL_TARGET_LOCK, MODEL_TARGET_COND0, MODEL_TARGET_COND1, MODEL_TARGET_SEM, MODEL_TARGET_BSEM,
-};
-
-/* Fills the fields an op of @kind uses from @bits (random, or 12 bits of
- * fuzz input), so that every operation can be reached:
- *   bit 0      context
- *   bits 1-3   cancellable slot 0-5, or none (6, 7)
- *   bits 4-6   target; set-flag: flag (4), value (5)
- *   bits 7-9   semaphores: 0-3 the plain call, 4-7 the weighted one for
- *              0-3 permits (0 is an error for acquire, 1 for try-acquire);
- *              notify: n; wait-for: the flag */
-static void
-op_from_bits (ModelOpKind  kind,
-              guint32      bits,
-              ModelOp     *op)
-{
-  guint canc = (bits >> 1) & 7;
-  guint target = (bits >> 4) & 7;
-  guint extra = (bits >> 7) & 7;
-
-  memset (op, 0, sizeof *op);
-  op->kind = kind;
-  op->ctx = bits & 1;
-  op->canc = canc >= MODEL_N_SLOTS ? -1 : (gint8) canc;
-
-  switch (kind)
-    {
-    case MODEL_OP_ACQUIRE:
-    case MODEL_OP_TRY_ACQUIRE:
-    case MODEL_OP_RELEASE:
-      op->target = lock_targets[target % G_N_ELEMENTS (lock_targets)];
-      if (target_is_sem (op->target) && extra >= 4)
-        {
-          guint n = extra - 4;
-
-          if (kind == MODEL_OP_TRY_ACQUIRE)
-            n = MAX (n, 1);
-          op->arg = n + 1;
-        }
-      break;
-    case MODEL_OP_WAIT:
-    case MODEL_OP_SET:
-    case MODEL_OP_CLEAR:
-      op->target = MODEL_TARGET_EVENT;
-      break;
-    case MODEL_OP_COND_WAIT:
-    case MODEL_OP_COND_WAIT_FOR:
-    case MODEL_OP_NOTIFY:
-    case MODEL_OP_NOTIFY_ALL:
-      op->target = (target & 1) ? MODEL_TARGET_COND1 : MODEL_TARGET_COND0;
-      op->arg = kind == MODEL_OP_NOTIFY ? extra % 4 : extra % MODEL_N_FLAGS;
-      break;
-    case MODEL_OP_SET_FLAG:
-      op->arg = target & 1;
-      op->canc = (target >> 1) & 1;
-      break;
-    case MODEL_OP_CANCEL:
-    case MODEL_OP_RENEW:
-      if (op->canc < 0)
-        op->canc = target % MODEL_N_SLOTS;
-      break;
-    default:
-      break;
-    }
-}
-
-void
-model_sequence_generate (guint32        seed,
-                         ModelSequence *seq)
-{
-  GRand *rand = g_rand_new_with_seed (seed);
-  guint total = 0, i, k;
-
-  memset (seq, 0, sizeof *seq);
-  random_setup (rand, &seq->setup);
-
-  for (k = 0; k < MODEL_N_OPS; k++)
-    total += op_weights[k];
-
-  seq->n_ops = g_rand_int_range (rand, 4, 120);
-  for (i = 0; i < seq->n_ops; i++)
-    {
-      guint r = g_rand_int_range (rand, 0, total);
-
-      for (k = 0; r >= op_weights[k]; k++)
-        r -= op_weights[k];
-      op_from_bits (k, g_rand_int (rand), &seq->ops[i]);
-    }
-
-  g_rand_free (rand);
-}
-
-/* Fuzz input: 3 bytes of setup, then 2 bytes per operation. */
-void
-model_sequence_decode (const guint8 *data,
-                       gsize         size,
-                       ModelSequence *seq)
-{
-  gsize pos = 0;
-  guint i;
-
-  memset (seq, 0, sizeof *seq);
-  seq->setup.sem_value = 1;
-  seq->setup.bsem_value = 1;
-  if (size >= 3)
-    {
-      seq->setup.sem_value = sem_values[data[0] % G_N_ELEMENTS (sem_values)];
-      seq->setup.bsem_value = 1 + data[1] % 3;
-      for (i = 0; i < MODEL_N_NOTIFIERS; i++)
-        seq->setup.home[i] = (data[2] >> i) & 1;
-      pos = 3;
-    }
-
-  while (pos + 2 <= size && seq->n_ops < MODEL_MAX_OPS)
-    {
-      op_from_bits (data[pos] % MODEL_N_OPS, data[pos + 1] | ((guint32) data[pos] / MODEL_N_OPS) << 8,
-                    &seq->ops[seq->n_ops]);
-      seq->n_ops++;
-      pos += 2;
-    }
-}
-
-static gboolean
-ops_equal (const ModelOp *a,
-           const ModelOp *b)
-{
-  return a->kind == b->kind && a->target == b->target && a->ctx == b->ctx &&
-         a->canc == b->canc && a->arg == b->arg;
-}
-
-/* Fills the fields of @op that its kind ignores as decoding would, so
- * that a parsed op compares equal to a decoded one. */
-static void
-op_normalize (const ModelOp *op,
-              ModelOp       *out)
-{
-  gchar *text;
-  GString *s = g_string_new (NULL);
-  g_auto(GStrv) words = NULL;
-
-  model_op_format (op, s);
-  text = g_string_free (s, FALSE);
-  words = g_strsplit (text, " ", -1);
-  if (!parse_op_line (words, out))
-    *out = *op;
-  g_free (text);
-}
-
-/*
- * model_sequence_encode:
- *
- * The inverse of model_sequence_decode(), for making fuzzing seeds from
- * text sequences: finds, for each operation, two bytes that decode to it
- * (operations that cannot be encoded are left out).
- */
-GBytes *
-model_sequence_encode (const ModelSequence *seq)
-{
-  GByteArray *out = g_byte_array_new ();
-  guint8 setup[3] = { 1, 0, 0 };
-  guint i, k;
-
-  for (k = 0; k < G_N_ELEMENTS (sem_values); k++)
-    if (sem_values[k] == seq->setup.sem_value)
-      setup[0] = k;
-  setup[1] = (seq->setup.bsem_value + 2) % 3;
-  for (k = 0; k < MODEL_N_NOTIFIERS; k++)
-    setup[2] |= (seq->setup.home[k] & 1) << k;
-  g_byte_array_append (out, setup, 3);
-
-  for (i = 0; i < seq->n_ops; i++)
-    {
-      ModelOp want;
-      guint b0, b1;
-      gboolean found = FALSE;
-
-      op_normalize (&seq->ops[i], &want);
-      for (b0 = want.kind; b0 < 256 && !found; b0 += MODEL_N_OPS)
-        for (b1 = 0; b1 < 256 && !found; b1++)
-          {
-            ModelOp got, norm;
-
-            op_from_bits (b0 % MODEL_N_OPS, b1 | (b0 / MODEL_N_OPS) << 8, &got);
-            op_normalize (&got, &norm);
-            if (ops_equal (&norm, &want))
-              {
-                guint8 pair[2] = { b0, b1 };
-
-                g_byte_array_append (out, pair, 2);
-                found = TRUE;
-              }
-          }
-    }
-
-  return g_byte_array_free_to_bytes (out);
 }

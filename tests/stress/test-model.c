@@ -8,6 +8,7 @@
  *   ASYNC_SYNC_SEED=N           first seed (default: random, printed)
  *   ASYNC_SYNC_MODEL_SEEDS=N    how many seeds (default 3000)
  *   ASYNC_SYNC_MODEL_REPLAY=F   run the sequence in file F, step by step
+ *   ASYNC_SYNC_MODEL_DUMP_SCENARIOS=DIR   write the directed scenarios there
  *
  * The seeds run in a child process, so that a crash or a sanitizer report
  * is caught like a mismatch.  A failing seed is shrunk (delta debugging:
@@ -232,6 +233,117 @@ env_uint (const gchar *name,
   return value != NULL && *value != '\0' ? (guint) g_ascii_strtoull (value, NULL, 0) : fallback;
 }
 
+/* The classes, as the coverage report names them. */
+static const gchar *
+class_of_target (ModelTarget target)
+{
+  static const gchar *const names[MODEL_N_TARGETS] = {
+    "Lock", "Condition", "Condition", "Event", "Semaphore", "BoundedSemaphore",
+    "Barrier", "Queue", "RWLock", "RWLock",
+  };
+
+  return names[target];
+}
+
+static gboolean
+op_has_target (const ModelOp *op)
+{
+  return op->kind != MODEL_OP_SET_FLAG && op->kind != MODEL_OP_CANCEL &&
+         op->kind != MODEL_OP_RENEW && op->kind != MODEL_OP_EXPIRE &&
+         op->kind != MODEL_OP_ITERATE && op->kind != MODEL_OP_RUN_IDLE;
+}
+
+typedef struct
+{
+  guint calls;
+  guint results[MODEL_N_RESULTS];   /* of the class's completions */
+} ClassCoverage;
+
+/* Runs @seq on the model alone, counting calls and results per class, and
+ * the weighted calls and deadlines apart. */
+static void
+count_coverage (const ModelSequence *seq,
+                GHashTable          *coverage,
+                guint               *n_weighted,
+                guint               *n_expiring)
+{
+  Model *model = model_new (&seq->setup);
+  g_autoptr(GArray) async_targets = g_array_new (FALSE, FALSE, sizeof (guint8));
+  const ModelEvent *events;
+  guint n_events, i;
+  ModelOp drain;
+
+  for (i = 0; i < seq->n_ops; i++)
+    {
+      const ModelOp *op = &seq->ops[i];
+      ModelReply reply = model_apply (model, op);
+
+      if (reply.skipped)
+        continue;
+      if (model_op_is_async (op))
+        g_array_append_val (async_targets, op->target);
+      if (op->kind == MODEL_OP_RENEW && op->arg == MODEL_CANC_EXPIRING)
+        (*n_expiring)++;
+      if ((op->target == MODEL_TARGET_SEM || op->target == MODEL_TARGET_BSEM) && op->arg > 0 &&
+          (op->kind == MODEL_OP_ACQUIRE || op->kind == MODEL_OP_TRY_ACQUIRE || op->kind == MODEL_OP_RELEASE))
+        (*n_weighted)++;
+      if (op_has_target (op))
+        ((ClassCoverage *) g_hash_table_lookup (coverage, class_of_target (op->target)))->calls++;
+    }
+  for (i = 0; i < 1000 && model_next_drain_op (model, &drain); i++)
+    model_apply (model, &drain);
+
+  events = model_get_events (model, &n_events);
+  for (i = 0; i < n_events; i++)
+    if (events[i].kind == MODEL_EVENT_COMPLETE)
+      {
+        guint8 target = g_array_index (async_targets, guint8, events[i].id);
+        ClassCoverage *c = g_hash_table_lookup (coverage, class_of_target (target));
+
+        c->results[MIN (events[i].value, MODEL_N_RESULTS - 1)]++;
+      }
+  model_free (model);
+}
+
+/* What the seeds exercised, class by class (by the model, which the
+ * library matched): so that a class the generator stopped reaching shows. */
+static void
+report_coverage (guint32 base,
+                 guint   n_seeds)
+{
+  g_autoptr(GHashTable) coverage = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  ModelSequence *seq = g_new (ModelSequence, 1);
+  guint n_weighted = 0, n_expiring = 0, i;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (i = 0; i < MODEL_N_TARGETS; i++)
+    if (!g_hash_table_contains (coverage, class_of_target (i)))
+      g_hash_table_insert (coverage, (gpointer) class_of_target (i), g_new0 (ClassCoverage, 1));
+
+  for (i = 0; i < n_seeds; i++)
+    {
+      model_sequence_generate (base + i, seq);
+      count_coverage (seq, coverage, &n_weighted, &n_expiring);
+    }
+  g_free (seq);
+
+  g_hash_table_iter_init (&iter, coverage);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      ClassCoverage *c = value;
+      g_autoptr(GString) line = g_string_new (NULL);
+      guint r;
+
+      g_string_append_printf (line, "coverage %s: %u calls; completions:", (const gchar *) key, c->calls);
+      for (r = 0; r < MODEL_N_RESULTS; r++)
+        if (c->results[r] > 0)
+          g_string_append_printf (line, " %s %u", model_result_name (r), c->results[r]);
+      g_test_message ("%s", line->str);
+    }
+  g_test_message ("coverage: %u weighted semaphore calls, %u expiring timeouts", n_weighted, n_expiring);
+}
+
 static void
 test_random_seeds (void)
 {
@@ -288,6 +400,7 @@ test_random_seeds (void)
 
       g_test_message ("model: %u seeds passed in %.2f s (%.0f seeds/s)",
                       n_seeds, secs, n_seeds / MAX (secs, 1e-6));
+      report_coverage (base, n_seeds);
     }
   else
     {
@@ -468,6 +581,186 @@ static const struct
     "run-idle\n"
     "release bsem permits=2\n"
     "release bsem\n" },
+  { "semaphore/release-many-serves-every-request-it-covers",
+    "setup sem=0 bsem=3 parties=2 maxsize=1 homes=0,0,0,1,0,0,0,0\n"
+    "acquire sem ctx=0 canc=- permits=2\n"
+    "acquire sem ctx=1 canc=-\n"
+    "acquire sem ctx=0 canc=- permits=1\n"
+    "acquire sem ctx=1 canc=- permits=3\n"
+    "release sem permits=5\n"          /* 2, 1 and 1 served; 3 waits for 1 more */
+    "run-idle\n"
+    "release sem\n"                    /* now the 3 */
+    "acquire bsem ctx=0 canc=- permits=3\n"
+    "acquire bsem ctx=1 canc=- permits=2\n"
+    "acquire bsem ctx=0 canc=-\n"
+    "release bsem permits=3\n"         /* 2 and 1 served together */
+    "run-idle\n" },
+  { "barrier/indices-in-arrival-order-and-draining",
+    "setup sem=0 bsem=1 parties=3 maxsize=1 homes=0,0,0,0,0,1,0,0\n"
+    "wait barrier ctx=0 canc=-\n"
+    "wait barrier ctx=1 canc=-\n"
+    "wait barrier ctx=0 canc=-\n"      /* releases the cycle: 0, 1, 2 */
+    "wait barrier ctx=1 canc=-\n"      /* held: the cycle drains */
+    "iterate ctx=0\n"                  /* two of the cycle leave */
+    "run-idle\n"                       /* the last leaves: the held one joins */
+    "wait barrier ctx=0 canc=-\n"
+    "wait barrier ctx=0 canc=-\n"      /* the second cycle */
+    "run-idle\n" },
+  { "barrier/cancel-leaves-count-reset-and-abort",
+    "setup sem=0 bsem=1 parties=2 maxsize=1 homes=0,0,0,0,0,1,0,0\n"
+    "wait barrier ctx=0 canc=0\n"
+    "cancel canc=0\n"                  /* leaves the count */
+    "wait barrier ctx=1 canc=-\n"      /* alone again: waits */
+    "reset barrier\n"                  /* fails it: broken barrier */
+    "run-idle\n"
+    "wait barrier ctx=0 canc=-\n"
+    "abort barrier\n"                  /* fails it, and breaks the barrier */
+    "wait barrier ctx=1 canc=-\n"      /* fails at once */
+    "reset barrier\n"
+    "wait barrier ctx=0 canc=-\n"
+    "wait barrier ctx=1 canc=-\n"
+    "run-idle\n" },
+  { "queue/fifo-hand-off-full-and-join",
+    "setup sem=0 bsem=1 parties=2 maxsize=2 homes=0,0,0,0,0,0,1,0\n"
+    "get queue ctx=0 canc=-\n"
+    "put queue ctx=1 canc=-\n"         /* straight to the waiting get */
+    "try-put queue\n"
+    "try-put queue\n"
+    "try-put queue\n"                  /* full: would block */
+    "put queue ctx=0 canc=1\n"         /* waits */
+    "cancel canc=1\n"                  /* never inserts its item */
+    "put queue ctx=1 canc=-\n"         /* waits */
+    "try-get queue\n"                  /* lets the waiting put in */
+    "join queue ctx=0 canc=-\n"
+    "task-done queue\n"
+    "task-done queue\n"
+    "task-done queue\n"
+    "task-done queue\n"                /* the join completes */
+    "task-done queue\n"                /* one too many */
+    "run-idle\n" },
+  { "queue/shutdown-graceful-drains-then-fails",
+    "setup sem=0 bsem=1 parties=2 maxsize=1 homes=0,0,0,0,0,0,0,0\n"
+    "try-put queue\n"
+    "put queue ctx=0 canc=-\n"         /* waits: full */
+    "join queue ctx=1 canc=-\n"
+    "shutdown queue ctx=0 immediate=0\n"  /* the waiting put fails */
+    "try-get queue\n"                  /* the remaining item */
+    "get queue ctx=1 canc=-\n"         /* empty and shut down */
+    "try-put queue\n"
+    "task-done queue\n"                /* the join completes */
+    "run-idle\n" },
+  { "queue/shutdown-immediate-drops-items-and-ends-joins",
+    "setup sem=0 bsem=1 parties=2 maxsize=0 homes=0,0,0,0,0,0,1,0\n"
+    "try-put queue\n"
+    "try-put queue\n"
+    "join queue ctx=0 canc=-\n"
+    "shutdown queue ctx=1 immediate=1\n"  /* drops both: the join completes */
+    "get queue ctx=0 canc=-\n"
+    "try-get queue\n"
+    "run-idle\n" },
+  { "rw-lock/readers-share-writer-waits-no-barging",
+    "setup sem=0 bsem=1 parties=2 maxsize=1 homes=0,0,0,0,0,0,0,1\n"
+    "acquire rw-read ctx=0 canc=-\n"
+    "acquire rw-read ctx=1 canc=-\n"
+    "acquire rw-write ctx=0 canc=0\n"  /* behind the readers */
+    "acquire rw-read ctx=1 canc=-\n"   /* behind the writer */
+    "try-acquire rw-read\n"            /* no barging */
+    "release rw-read\n"
+    "release rw-read\n"                /* the writer goes */
+    "run-idle\n"
+    "cancel canc=0\n"                  /* too late */
+    "release rw-write\n"               /* the reader goes */
+    "run-idle\n"
+    "release rw-read\n"
+    "release rw-write\n" },            /* not locked */
+  { "rw-lock/cancelled-writer-admits-readers-behind",
+    "setup sem=0 bsem=1 parties=2 maxsize=1 homes=0,0,0,0,0,0,0,0\n"
+    "try-acquire rw-read\n"
+    "acquire rw-write ctx=0 canc=2\n"
+    "acquire rw-read ctx=1 canc=-\n"
+    "acquire rw-read ctx=0 canc=-\n"
+    "cancel canc=2\n"                  /* the readers behind it go */
+    "run-idle\n"
+    "release rw-read\n"
+    "release rw-read\n"
+    "release rw-read\n" },
+  { "timeout/expired-and-far-future",
+    "setup sem=1 bsem=1 parties=2 maxsize=1 homes=0,0,0,0,0,0,0,0\n"
+    "renew canc=0 kind=expired\n"
+    "renew canc=1 kind=future\n"
+    "try-acquire lock\n"
+    "acquire lock ctx=0 canc=0\n"      /* timed out at once, takes nothing */
+    "acquire lock ctx=1 canc=1\n"      /* queued */
+    "release lock\n"                   /* granted */
+    "cancel canc=1\n"                  /* too late */
+    "run-idle\n"
+    "renew canc=2 kind=future\n"
+    "acquire sem ctx=0 canc=2 permits=2\n"
+    "cancel canc=2\n"                  /* before the deadline: cancelled */
+    "cancel canc=0\n"                  /* after it: still timed out */
+    "acquire sem ctx=0 canc=0\n"
+    "run-idle\n"
+    "release lock\n" },
+  { "timeout/expiring-while-queued-is-never-granted",
+    "setup sem=0 bsem=1 parties=2 maxsize=1 homes=0,0,0,0,0,0,0,0\n"
+    "renew canc=3 kind=expiring\n"
+    "try-acquire lock\n"
+    "acquire lock ctx=0 canc=3\n"
+    "acquire lock ctx=1 canc=-\n"
+    "acquire sem ctx=0 canc=3 permits=2\n"
+    "acquire sem ctx=1 canc=-\n"
+    "expire canc=3\n"                  /* no iteration: the timers wait */
+    "release lock\n"                   /* past the expired waiter */
+    "release sem\n"                    /* the expired head leaves, the next is served */
+    "run-idle\n"
+    "release lock\n" },
+  { "timeout/cancelled-before-or-after-its-deadline",
+    "setup sem=0 bsem=1 parties=2 maxsize=1 homes=0,0,0,0,0,0,0,0\n"
+    "renew canc=0 kind=expiring\n"
+    "renew canc=1 kind=expiring\n"
+    "try-acquire lock\n"
+    "acquire lock ctx=0 canc=0\n"
+    "acquire lock ctx=0 canc=1\n"
+    "cancel canc=0\n"                  /* before its deadline: cancelled */
+    "expire canc=0\n"
+    "wait event ctx=1 canc=0\n"        /* cancelled first: cancelled */
+    "expire canc=1\n"
+    "cancel canc=1\n"                  /* after its deadline: timed out */
+    "run-idle\n"
+    "release lock\n" },
+  { "timeout/timers-run-on-the-waiters-contexts",
+    "setup sem=0 bsem=1 parties=2 maxsize=1 homes=0,0,0,0,0,0,0,0\n"
+    "renew canc=4 kind=expiring\n"
+    "wait event ctx=1 canc=4\n"
+    "wait barrier ctx=0 canc=4\n"
+    "get queue ctx=1 canc=4\n"
+    "expire canc=4\n"
+    "iterate ctx=0\n"                  /* the barrier party leaves */
+    "iterate ctx=1\n"                  /* the event wait and the get */
+    "run-idle\n" },
+  { "timeout/barrier-last-arrival-skips-an-expired-party",
+    "setup sem=0 bsem=1 parties=2 maxsize=1 homes=0,0,0,0,0,0,0,0\n"
+    "renew canc=0 kind=expiring\n"
+    "wait barrier ctx=0 canc=0\n"
+    "expire canc=0\n"
+    "wait barrier ctx=1 canc=-\n"      /* the expired party leaves: not released */
+    "wait barrier ctx=0 canc=-\n"      /* released */
+    "run-idle\n" },
+  { "timeout/notify-skips-an-expired-waiter",
+    "setup sem=0 bsem=1 parties=2 maxsize=1 homes=0,0,0,0,0,0,0,0\n"
+    "renew canc=0 kind=expiring\n"
+    "try-acquire cond0\n"
+    "cond-wait cond0 ctx=0 canc=0\n"
+    "try-acquire cond0\n"
+    "cond-wait cond0 ctx=1 canc=-\n"
+    "try-acquire cond0\n"
+    "expire canc=0\n"
+    "notify cond0 n=1\n"               /* the expired one leaves; the next is notified */
+    "release cond0\n"
+    "run-idle\n"
+    "release cond0\n"
+    "run-idle\n"
+    "release cond0\n" },
   { "contexts/each-completes-on-its-own",
     "setup sem=0 bsem=1 homes=1,0,0,0,0\n"
     "acquire sem ctx=0 canc=-\n"
@@ -495,6 +788,31 @@ test_scenario (gconstpointer data)
     g_test_fail_printf ("%s", report->str);
 
   g_free (seq);
+}
+
+/* ASYNC_SYNC_MODEL_DUMP_SCENARIOS=DIR: writes each scenario to
+ * DIR/<name>.txt (slashes as dashes), for build-aux/fuzz to encode into
+ * the seed corpus. */
+static int
+dump_scenarios (const gchar *dir)
+{
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (scenarios); i++)
+    {
+      g_autofree gchar *name = g_strdelimit (g_strdup (scenarios[i].name), "/", '-');
+      g_autofree gchar *file = g_strconcat (name, ".txt", NULL);
+      g_autofree gchar *path = g_build_filename (dir, file, NULL);
+      g_autoptr(GError) error = NULL;
+
+      if (!g_file_set_contents (path, scenarios[i].text, -1, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+    }
+
+  return 0;
 }
 
 static int
@@ -529,6 +847,8 @@ main (int    argc,
 
   if (replay_path != NULL && *replay_path != '\0')
     return replay (replay_path);
+  if (g_getenv ("ASYNC_SYNC_MODEL_DUMP_SCENARIOS") != NULL)
+    return dump_scenarios (g_getenv ("ASYNC_SYNC_MODEL_DUMP_SCENARIOS"));
 
   g_test_init (&argc, &argv, NULL);
 

@@ -1335,6 +1335,118 @@ test_condition (void)
   g_assert_null (not_full_weak);
 }
 
+/* Objects made on a home context that one thread keeps iterating, changed
+ * and dropped by others: the last reference goes while the home thread
+ * may be running (or about to run) the object's pending notification. */
+typedef struct
+{
+  GObject     **objects;
+  guint         n_objects;
+  gint          next;         /* atomic: the next object to drop */
+  GMainContext *home;
+  gint          n_finalized;  /* atomic */
+  gint          n_notified;   /* atomic */
+  gint          n_droppers;   /* atomic: still running */
+} NotifyRace;
+
+static void
+count_finalized (gpointer  data,
+                 GObject  *where_the_object_was)
+{
+  g_atomic_int_inc (&((NotifyRace *) data)->n_finalized);
+}
+
+static void
+count_notified (GObject    *object,
+                GParamSpec *pspec,
+                gpointer    data)
+{
+  g_atomic_int_inc (&((NotifyRace *) data)->n_notified);
+}
+
+static gpointer
+notify_race_home (gpointer data)
+{
+  NotifyRace *race = data;
+
+  g_main_context_push_thread_default (race->home);
+  while (g_atomic_int_get (&race->n_droppers) > 0)
+    g_main_context_iteration (race->home, TRUE);
+  while (g_main_context_iteration (race->home, FALSE))
+    ;
+  g_main_context_pop_thread_default (race->home);
+
+  return NULL;
+}
+
+static gpointer
+notify_race_dropper (gpointer data)
+{
+  NotifyRace *race = data;
+  guint i;
+
+  while ((i = g_atomic_int_add (&race->next, 1)) < race->n_objects)
+    {
+      GObject *object = race->objects[i];
+
+      /* A change (a notification is queued on the home context, which
+       * wakes up), then at once the last reference. */
+      gint64 until;
+
+      if (ASYNC_SYNC_IS_LOCK (object))
+        g_assert_true (async_sync_lock_try_acquire (ASYNC_SYNC_LOCK (object)));
+      else
+        g_assert_true (async_sync_rw_lock_try_write_acquire (ASYNC_SYNC_RW_LOCK (object)));
+      /* A few microseconds, spread over the home thread's wake-up. */
+      until = g_get_monotonic_time () + i % 16;
+      while (g_get_monotonic_time () < until)
+        ;
+      g_object_unref (object);
+    }
+  if (g_atomic_int_dec_and_test (&race->n_droppers))
+    g_main_context_wakeup (race->home);
+
+  return NULL;
+}
+
+static void
+test_notification_races_finalize (void)
+{
+  NotifyRace race = { NULL, env_uint ("ASYNC_SYNC_STRESS_OPS", DEFAULT_OPS) * 4, 0,
+                      g_main_context_new (), 0, 0, 2 };
+  GThread *home, *droppers[2];
+  guint i;
+
+  g_test_summary ("An object whose last reference goes in one thread while "
+                  "its home thread runs its pending notification: the "
+                  "notification finds it gone or emits it, never touches "
+                  "freed memory, and every object is finalized");
+
+  race.objects = g_new (GObject *, race.n_objects);
+  g_main_context_push_thread_default (race.home);
+  for (i = 0; i < race.n_objects; i++)
+    {
+      race.objects[i] = i % 2 == 0 ? G_OBJECT (async_sync_lock_new ())
+                                   : G_OBJECT (async_sync_rw_lock_new ());
+      g_object_weak_ref (race.objects[i], count_finalized, &race);
+      g_signal_connect (race.objects[i], "notify", G_CALLBACK (count_notified), &race);
+    }
+  g_main_context_pop_thread_default (race.home);
+
+  home = g_thread_new ("home", notify_race_home, &race);
+  for (i = 0; i < G_N_ELEMENTS (droppers); i++)
+    droppers[i] = g_thread_new ("dropper", notify_race_dropper, &race);
+  for (i = 0; i < G_N_ELEMENTS (droppers); i++)
+    g_thread_join (droppers[i]);
+  g_thread_join (home);
+
+  g_assert_cmpint (g_atomic_int_get (&race.n_finalized), ==, race.n_objects);
+  g_test_message ("%u objects, %d notifications emitted before their object went",
+                  race.n_objects, g_atomic_int_get (&race.n_notified));
+  g_main_context_unref (race.home);
+  g_free (race.objects);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1348,6 +1460,7 @@ main (int    argc,
   g_test_add_func ("/AsyncSync/Stress/condition", test_condition);
   g_test_add_func ("/AsyncSync/Stress/semaphore", test_semaphore);
   g_test_add_func ("/AsyncSync/Stress/bounded-semaphore", test_bounded_semaphore);
+  g_test_add_func ("/AsyncSync/Stress/notification-races-finalize", test_notification_races_finalize);
 
   return g_test_run ();
 }
