@@ -18,11 +18,12 @@ needs its outcome on its own event loop.  Two kinds of loop:
   helper thread while the task's thread waits for it: by the time the
   awaiting method suspends, the operation is queued (or granted) exactly
   as on a GLib loop, and first-in, first-out holds between tasks.  The
-  completion runs on the helper thread, which hands the outcome to the
-  task's loop with call_soon_threadsafe().
+  completion runs on the helper thread, which hands the outcomes to the
+  task's loop in batches, with call_soon_threadsafe().
 """
 
 import threading
+import weakref
 
 from gi.repository import GLib
 
@@ -39,7 +40,9 @@ class GLibLoopBridge:
 
     @staticmethod
     def start(loop, begin):
-        context = loop._context
+        # PyGObject's private attribute, which gi.events itself relies on;
+        # 3.58 also pushes it as thread-default while the loop runs.
+        context = getattr(loop, "_context", None) or GLib.MainContext.ref_thread_default()
         context.push_thread_default()
         try:
             begin()
@@ -53,11 +56,42 @@ class GLibLoopBridge:
         return True
 
 
+class _Inbox:
+    """The outcomes on their way to one loop: the first of a batch wakes the
+    loop, which runs them all, in order."""
+
+    def __init__(self, loop):
+        self._loop = loop
+        self._lock = threading.Lock()
+        self._items = []
+
+    def put(self, function, argument):
+        if self._loop.is_closed():
+            return False
+        with self._lock:
+            self._items.append((function, argument))
+            first = len(self._items) == 1
+        if first:
+            try:
+                self._loop.call_soon_threadsafe(self._run)
+            except RuntimeError:  # closed meanwhile
+                return False
+        return True
+
+    def _run(self):
+        with self._lock:
+            items, self._items = self._items, []
+        for function, argument in items:
+            function(argument)
+
+
 class HelperThreadBridge:
     """A private GMainContext iterated by a daemon thread, for every loop
     that is not a GLib one."""
 
     def __init__(self):
+        self._inboxes = weakref.WeakKeyDictionary()
+        self._inboxes_lock = threading.Lock()
         self._context = GLib.MainContext.new()
         started = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(started,),
@@ -89,21 +123,19 @@ class HelperThreadBridge:
                 made.release()
             return GLib.SOURCE_REMOVE
 
-        source = GLib.idle_source_new()
-        source.set_priority(GLib.PRIORITY_DEFAULT)
-        source.set_callback(make_the_call)
-        source.attach(self._context)
+        self._context.invoke_full(GLib.PRIORITY_DEFAULT, make_the_call)
         made.acquire()
         if raised:
             raise raised[0]
 
-    @staticmethod
-    def deliver(loop, function, argument):
-        try:
-            loop.call_soon_threadsafe(function, argument)
-        except RuntimeError:  # the loop is closed: nobody will ever see it
-            return False
-        return True
+    def deliver(self, loop, function, argument):
+        """Runs function(argument) on @loop; False if the loop is closed
+        and nobody will ever see it."""
+        with self._inboxes_lock:
+            inbox = self._inboxes.get(loop)
+            if inbox is None:
+                inbox = self._inboxes[loop] = _Inbox(loop)
+        return inbox.put(function, argument)
 
 
 _glib_loop_bridge = GLibLoopBridge()
