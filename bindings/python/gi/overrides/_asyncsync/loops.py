@@ -50,38 +50,42 @@ class GLibLoopBridge:
             context.pop_thread_default()
 
     @staticmethod
-    def deliver(loop, function, argument):
+    def deliver(loop, function, argument, abandon):
         # Already on the loop's thread, outside any asyncio callback.
         function(argument)
-        return True
 
 
 class _Inbox:
-    """The outcomes on their way to one loop: the first of a batch wakes the
-    loop, which runs them all, in order."""
+    """The outcomes on their way to one loop, which runs them in order.  The
+    helper thread adds them as their completions run, and sends them once
+    every completion it had ready has run: what was granted together
+    (Event.set(), a Barrier cycle, notify_all()) arrives together."""
 
     def __init__(self, loop):
         self._loop = loop
         self._lock = threading.Lock()
         self._items = []
 
-    def put(self, function, argument):
-        if self._loop.is_closed():
-            return False
+    def add(self, function, argument, abandon):
+        """Adds one; returns whether it is the first of a batch to send."""
         with self._lock:
-            self._items.append((function, argument))
-            first = len(self._items) == 1
-        if first:
-            try:
-                self._loop.call_soon_threadsafe(self._run)
-            except RuntimeError:  # closed meanwhile
-                return False
-        return True
+            self._items.append((function, argument, abandon))
+            return len(self._items) == 1
 
-    def _run(self):
+    def send(self):
+        try:
+            self._loop.call_soon_threadsafe(self._run)
+        except RuntimeError:  # the loop is closed: nobody will ever see them
+            for _, argument, abandon in self._take():
+                abandon(argument)
+
+    def _take(self):
         with self._lock:
             items, self._items = self._items, []
-        for function, argument in items:
+        return items
+
+    def _run(self):
+        for function, argument, _ in self._take():
             function(argument)
 
 
@@ -92,6 +96,7 @@ class HelperThreadBridge:
     def __init__(self):
         self._inboxes = weakref.WeakKeyDictionary()
         self._inboxes_lock = threading.Lock()
+        self._unsent = []  # inboxes with a batch to send; helper thread only
         self._context = GLib.MainContext.new()
         started = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(started,),
@@ -128,14 +133,32 @@ class HelperThreadBridge:
         if raised:
             raise raised[0]
 
-    def deliver(self, loop, function, argument):
-        """Runs function(argument) on @loop; False if the loop is closed
-        and nobody will ever see it."""
+    def deliver(self, loop, function, argument, abandon):
+        """Runs function(argument) on @loop, or abandon(argument) if the
+        loop is closed and nobody will ever see it.  Called on the helper
+        thread, where the completions run."""
+        if loop.is_closed():
+            abandon(argument)
+            return
         with self._inboxes_lock:
             inbox = self._inboxes.get(loop)
             if inbox is None:
                 inbox = self._inboxes[loop] = _Inbox(loop)
-        return inbox.put(function, argument)
+        if inbox.add(function, argument, abandon):
+            self._unsent.append(inbox)
+            if len(self._unsent) == 1:
+                # Ready from the next iteration: after the completions that
+                # this one's dispatch has still to run.
+                source = GLib.idle_source_new()
+                source.set_priority(GLib.PRIORITY_DEFAULT)
+                source.set_callback(self._send_batches)
+                source.attach(self._context)
+
+    def _send_batches(self, *_):
+        unsent, self._unsent = self._unsent, []
+        for inbox in unsent:
+            inbox.send()
+        return GLib.SOURCE_REMOVE
 
 
 _glib_loop_bridge = GLibLoopBridge()

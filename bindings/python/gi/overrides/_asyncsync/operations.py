@@ -225,9 +225,11 @@ async def await_call(begin, finish, cancellable=None, *, give_back=None,
             outcome = _Outcome(value=finish(result))
         except GLib.Error as error:
             outcome = _Outcome(error=error)
-        if not bridge.deliver(loop, pending.resolve, outcome):
-            if outcome.error is None and abandon is not None:
-                abandon(outcome.value)
+        bridge.deliver(loop, pending.resolve, outcome, undo_if_granted)
+
+    def undo_if_granted(outcome):
+        if outcome.error is None and abandon is not None:
+            abandon(outcome.value)
 
     try:
         bridge.start(loop, lambda: begin(private, on_ready))
