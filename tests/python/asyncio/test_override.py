@@ -8,8 +8,11 @@ except clauses catch, and Python values in a Queue."""
 import asyncio
 import gc
 import threading
+import time
+import unittest
 import warnings
 
+import asyncio_testcase
 from asyncio_testcase import AsyncioTestCase, AsyncSync, Gio, GLib, GObject, main
 
 
@@ -97,6 +100,30 @@ class BlockingNamesTests(AsyncioTestCase):
             context.pop_thread_default()
         self.assertEqual(results, [True])
         lock.release()
+
+
+class ClosedLoopTests(AsyncioTestCase):
+    def test_a_lock_granted_to_a_task_whose_loop_closed_is_released(self):
+        if asyncio_testcase.LOOP_KIND != "asyncio":
+            raise unittest.SkipTest("only asyncio's own loop gets completions from another "
+                                    "thread; a GLib loop's wait on its closed context")
+        lock = AsyncSync.Lock()
+        lock.try_acquire()
+        loop = asyncio.new_event_loop()
+
+        async def take():  # lock.acquire() here, off the loop, would block
+            await lock.acquire()
+
+        task = loop.create_task(take())
+        task._log_destroy_pending = False  # abandoned on purpose
+        loop.run_until_complete(asyncio.sleep(0))  # the task queues
+        self.assertEqual(lock.get_n_waiting(), 1)
+        loop.close()
+        lock.release()  # granted to a task that can never run again...
+        deadline = time.monotonic() + asyncio_testcase.GUARD_SECONDS
+        while lock.locked() and time.monotonic() < deadline:
+            threading.Event().wait(0.001)
+        self.assertFalse(lock.locked())  # ...so the override released it
 
 
 class ErrorTests(AsyncioTestCase):
