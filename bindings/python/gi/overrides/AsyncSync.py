@@ -85,7 +85,10 @@ def _with_asyncio_errors(gi_method, would_block=None):
     """GI's @gi_method, raising its GLib.Error as the subclass that asyncio's
     except clauses catch too."""
     def method(self, *args):
-        return errors.call(gi_method, self, *args, would_block=would_block)
+        try:
+            return gi_method(self, *args)
+        except GLib.Error as error:
+            raise errors.flavoured(error, would_block) from None
 
     method.__name__ = gi_method.__name__
     method.__doc__ = gi_method.__doc__
@@ -118,13 +121,15 @@ def _waiters(n):
 
 class _LockLike:
     """asyncio's `async with x:` and `x.locked()`, for what has
-    _acquire_awaited() and release()."""
+    try_acquire(), _acquire_awaited() and release()."""
 
     def locked(self):
         return self.is_locked()
 
     async def __aenter__(self):
-        await self._acquire_awaited()
+        # The common case first, without a coroutine of its own.
+        if not self.try_acquire():
+            await self._acquire_awaited()
 
     async def __aexit__(self, exc_type, exc, tb):
         self.release()
