@@ -69,12 +69,29 @@ class BlockingNamesTests(AsyncioTestCase):
             await call
         lock.release()
 
-    async def test_as_a_truth_value_it_fails_with_a_message_that_names_the_call(self):
-        for call in (AsyncSync.Lock().acquire, AsyncSync.Event().wait,
-                     AsyncSync.Queue().get, AsyncSync.Semaphore(0).acquire):
-            with self.assertRaises(TypeError) as caught:
-                bool(call(None))
-            self.assertRegex(str(caught.exception), r"await x\.(acquire|wait|get)\(")
+    async def test_a_task_running_one_shows_its_name(self):
+        # asyncio formats a task (debug mode's slow-callback report does) by
+        # testing its coroutine for truth, started or not.
+        lock = AsyncSync.Lock()
+        lock.try_acquire()
+        task = asyncio.create_task(lock.acquire())
+        self.assertIn("Lock.acquire", repr(task))
+        await asyncio.sleep(0)
+        self.assertIn("Lock.acquire", repr(task))
+        lock.release()
+        self.assertTrue(await task)
+        lock.release()
+
+    async def test_used_as_a_truth_value_it_warns_naming_the_call(self):
+        for call, name in ((AsyncSync.Lock().acquire, "Lock.acquire"),
+                           (AsyncSync.Event().wait, "Event.wait"),
+                           (AsyncSync.Queue().get, "Queue.get"),
+                           (AsyncSync.Semaphore(0).acquire, "Semaphore.acquire")):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                self.assertTrue(call(None))
+            self.assertEqual(len(caught), 1)
+            self.assertIn(f"{name}() was never awaited", str(caught[0].message))
 
     async def test_never_awaited_it_warns_with_the_name_of_the_call(self):
         q = AsyncSync.Queue()

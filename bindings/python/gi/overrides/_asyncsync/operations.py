@@ -40,9 +40,11 @@ class Call:
     loop: a coroutine as far as asyncio is concerned (await it, or pass it
     to create_task(), gather(), wait_for() or a TaskGroup), made lazily.
 
-    Unlike a bare coroutine it refuses to be a truth value: in the blocking
-    API `if lock.acquire(None):` means "if I got the lock"; here it would
-    read an acquisition that never ran as a success.
+    Never awaited, it warns at once (CPython drops it at once), naming the
+    call, as asyncio's own coroutines do; so does the blocking API's idiom
+    `if lock.acquire(None):` on such a thread, which never blocks it.  (It
+    cannot refuse to be a truth value: asyncio tests its tasks' coroutines
+    for truth when it formats them.)
     """
 
     __slots__ = ("_name", "_function", "_args", "_kwargs", "_coroutine", "_closed")
@@ -74,26 +76,21 @@ class Call:
         if self._coroutine is not None:
             self._coroutine.close()
 
-    def _method(self):
-        return self._name.rsplit(".", 1)[-1]
+    @property
+    def __name__(self):  # what asyncio shows for a task running it
+        return self._name
 
     def __repr__(self):
         return f"<AsyncSync {self._name}() awaitable>"
 
-    def __bool__(self):
-        self.close()
-        raise TypeError(
-            f"{self._name}() was called on a thread that runs an asyncio event "
-            f"loop, where it returns an awaitable: write `await "
-            f"x.{self._method()}(...)`.  The blocking call is for threads "
-            f"without an event loop (asyncio.to_thread(), worker threads).")
-
     def __del__(self):
         if self._coroutine is None and not self._closed:
+            method = self._name.rsplit(".", 1)[-1]
             warnings.warn(
                 f"{self._name}() was never awaited: on a thread that runs an "
                 f"asyncio event loop it returns an awaitable (write `await "
-                f"x.{self._method()}(...)`)", RuntimeWarning, stacklevel=2)
+                f"x.{method}(...)`); the blocking call is for threads without "
+                f"one", RuntimeWarning, stacklevel=2)
 
 
 class Done:
