@@ -84,16 +84,20 @@ def _on_a_new_loop(test):
             # A task of its own: the guard never reaches the test as a
             # CancelledError that an assertRaises() could take for its own.
             task = asyncio.create_task(test(self))
-            done, _ = await asyncio.wait({task}, timeout=GUARD_SECONDS)
+            done, _ = await asyncio.wait({task}, timeout=self.guard_seconds)
             if not done:
                 task.cancel()
-                raise AssertionError(f"hung: still running after {GUARD_SECONDS} s")
+                raise AssertionError(f"hung: still running after {self.guard_seconds} s")
             return task.result()
         return run_in_new_loop(guarded())
     return run_test
 
 
 class AsyncioTestCase(unittest.TestCase):
+    # How long a test may run before it counts as hung; None for a test
+    # that guards each of its steps itself (meson's timeout still applies).
+    guard_seconds = GUARD_SECONDS
+
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         for name, value in list(vars(cls).items()):

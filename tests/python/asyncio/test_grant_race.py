@@ -24,7 +24,7 @@ import os
 import random
 import threading
 
-from asyncio_testcase import LOOP_KIND, AsyncioTestCase, AsyncSync, main
+from asyncio_testcase import GUARD_SECONDS, LOOP_KIND, AsyncioTestCase, AsyncSync, main
 
 ROUNDS = int(os.environ.get("ASYNCSYNC_GRANT_RACE_ROUNDS", "3000"))
 SEED = int(os.environ.get("ASYNCSYNC_SEED", random.randrange(1 << 32)))
@@ -67,6 +67,10 @@ class OtherThread:
 
 
 class GrantRaceTests(AsyncioTestCase):
+    # Thousands of rounds take as long as the machine makes them: each
+    # round is guarded instead (settled()), not the whole test.
+    guard_seconds = None
+
     @classmethod
     def setUpClass(cls):
         print(f"\n{ROUNDS} rounds per test, ASYNCSYNC_SEED={SEED}, loop {LOOP_KIND}")
@@ -79,6 +83,13 @@ class GrantRaceTests(AsyncioTestCase):
         super().tearDown()
         print(f"\n  {self.id().rsplit('.', 1)[-1]}: " +
               ", ".join(f"{k}: {v}" for k, v in sorted(self.outcomes.items())))
+
+    @staticmethod
+    async def settled(*tasks):
+        """The outcomes of @tasks; a round still running after the guard
+        has hung."""
+        async with asyncio.timeout(GUARD_SECONDS):
+            return await asyncio.gather(*tasks, return_exceptions=True)
 
     async def race(self, grant, task, other):
         """Makes @grant and task.cancel() meet in a random way."""
@@ -124,8 +135,7 @@ class GrantRaceTests(AsyncioTestCase):
                 await asyncio.sleep(0)
                 self.assertEqual(primitive.get_n_waiting(), 2)
                 way = await self.race(primitive.release, victim, other)
-                victim_result, backup_result = await asyncio.gather(
-                    victim, backup, return_exceptions=True)
+                victim_result, backup_result = await self.settled(victim, backup)
                 self.assertIsNone(backup_result)  # got it, passed on or not
                 if isinstance(victim_result, asyncio.CancelledError):
                     self.outcomes["victim cancelled"] += 1
@@ -168,8 +178,7 @@ class GrantRaceTests(AsyncioTestCase):
                 first, second = (r, "first"), (r, "second")
                 way = await self.race(lambda: q.put_nowait(first), victim, other)
                 q.put_nowait(second)
-                victim_result, backup_result = await asyncio.gather(
-                    victim, backup, return_exceptions=True)
+                victim_result, backup_result = await self.settled(victim, backup)
                 self.assertIsNone(backup_result)
                 while not q.empty():
                     received.append(("left in the queue", q.get_nowait()))
@@ -210,7 +219,7 @@ class GrantRaceTests(AsyncioTestCase):
                 self.assertFalse(victim.done())
                 taken = []
                 await self.race(lambda: taken.append(q.get_nowait()), victim, other)
-                victim_result, = await asyncio.gather(victim, return_exceptions=True)
+                victim_result, = await self.settled(victim)
                 self.assertEqual(taken, ["filler"])
                 remaining = []
                 while not q.empty():
