@@ -1,8 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# porting-counter-gi.py: overview-counter.py ported to PyGObject.
-#
-# PyGObject 3.42 has no asyncio integration: the acquisition is a
-# GIO-style call with a callback, run by a GLib main loop.
+# porting-counter-gi.py: overview-counter.py ported to PyGObject with
+# GIO's callback form, run by a GLib main loop (porting-counter-override.py
+# is the asyncio form).
 import gi
 
 gi.require_version("AsyncSync", "1")

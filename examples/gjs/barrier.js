@@ -11,7 +11,7 @@ Gio._promisify(AsyncSync.Barrier.prototype, 'wait_async', 'wait_finish');
 
 const barrier = AsyncSync.Barrier.new(3);
 // Main-loop turns each worker's work takes, per phase.
-const STEPS = {1: [1, 2, 3], 2: [3, 1, 2], 3: [1, 2, 3]};
+const STEPS = {1: [1, 2, 3], 2: [3, 1, 2], 3: [1, 3, 2]};
 
 // Stands in for real asynchronous work: `steps` main-loop turns.
 const work = steps => new Promise(resolve => GLib.idle_add(GLib.PRIORITY_DEFAULT_IDLE, () => {

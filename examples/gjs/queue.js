@@ -24,14 +24,16 @@ async function produce() {
     for (const file of files) {
         // eslint-disable-next-line no-await-in-loop
         await queue.put_async(file, null);  // waits while two are queued
-        print(`producer: put ${file.get_basename()} (${queue.get_length()} queued)`);
+        print(`producer: put ${file.get_basename()}`);
     }
     await queue.join_async(null);
     print('producer: every file was processed, shutting the queue down');
     queue.shutdown(false);  // waiting and later gets fail with SHUT_DOWN
 }
 
-async function consume(name) {
+const processed = [];
+
+async function consume() {
     for (;;) {
         let file;
         try {
@@ -40,18 +42,21 @@ async function consume(name) {
         } catch (e) {
             if (!e.matches(AsyncSync.Error, AsyncSync.Error.SHUT_DOWN))
                 throw e;
-            print(`${name}: the queue is shut down, stops`);
             return;
         }
-        print(`${name}: processes ${file.get_basename()}`);
         // eslint-disable-next-line no-await-in-loop
-        await work(3);
+        await work(3);  // stands in for the processing
+        processed.push(file.get_basename());
         queue.task_done();
     }
 }
 
 const loop = new GLib.MainLoop(null, false);
-Promise.all([consume('consumer A'), consume('consumer B'), produce()])
+Promise.all([produce(), consume(), consume()])
+    .then(() => {
+        print('the consumers stopped: the queue is shut down');
+        print(`processed, each once: ${processed.sort().join(', ')}`);
+    })
     .catch(e => logError(e))
     .finally(() => loop.quit());
 loop.run();

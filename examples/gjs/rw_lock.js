@@ -22,7 +22,10 @@ const work = steps => new Promise(resolve => GLib.idle_add(GLib.PRIORITY_DEFAULT
 
 async function read(name, steps) {
     print(`${name}: asks to read (${lock.get_n_readers()} reading, ${lock.get_n_waiting()} waiting)`);
-    await lock.read_acquire_async(null);  // throws if cancelled while queued
+    // At once if it is free, or only read (as Python's `async with
+    // lock.reader`); else wait, which throws if cancelled while queued.
+    if (!lock.try_read_acquire())
+        await lock.read_acquire_async(null);
     try {
         print(`${name}: reads version ${config.version} (${lock.get_n_readers()} reading)`);
         await work(steps);
@@ -34,7 +37,8 @@ async function read(name, steps) {
 
 async function write(name, steps) {
     print(`${name}: asks to write (${lock.get_n_readers()} reading)`);
-    await lock.write_acquire_async(null);
+    if (!lock.try_write_acquire())
+        await lock.write_acquire_async(null);
     try {
         config.version++;
         print(`${name}: writes version ${config.version} (write-locked: ${lock.is_write_locked() ? 'yes' : 'no'})`);

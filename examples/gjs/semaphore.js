@@ -8,6 +8,7 @@ Gio._promisify(AsyncSync.Semaphore.prototype, 'acquire_async', 'acquire_finish')
 
 const sem = AsyncSync.Semaphore.new(2);
 const running = new Set();
+let peak = 0;
 
 // Stands in for real asynchronous work (a download, a D-Bus call...).
 const work = () => new Promise(resolve => GLib.idle_add(GLib.PRIORITY_DEFAULT_IDLE, () => {
@@ -18,18 +19,19 @@ const work = () => new Promise(resolve => GLib.idle_add(GLib.PRIORITY_DEFAULT_ID
 async function job(name) {
     await sem.acquire_async(null);
     try {
+        print(`${name}: starts`);
         running.add(name);
-        print(`${name}: starts (${running.size} running)`);
+        peak = Math.max(peak, running.size);
         await work();
         running.delete(name);
-        print(`${name}: done`);
     } finally {
         sem.release();  // the permit goes straight to the next job in line
     }
 }
 
 const loop = new GLib.MainLoop(null, false);
+print(`5 jobs, ${sem.get_value()} permits`);
 const jobs = [0, 1, 2, 3, 4].map(i => job(`job ${i}`));
-print(`${sem.get_n_waiting()} jobs wait for a permit`);
-Promise.all(jobs).finally(() => loop.quit());
+Promise.all(jobs).then(() => print(`every job is done; at most ${peak} ran at once`))
+    .finally(() => loop.quit());
 loop.run();

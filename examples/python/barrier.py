@@ -2,68 +2,46 @@
 # A Barrier: three workers meet after each phase of their work; the party
 # that gets the last index reports the phase.  In phase 3 one worker fails
 # and aborts the barrier, so the others stop instead of waiting forever.
+import asyncio
+
 import gi
 gi.require_version("AsyncSync", "1")
-from gi.repository import AsyncSync, GLib
+from gi.repository import AsyncSync
 
-loop = GLib.MainLoop()
-barrier = AsyncSync.Barrier.new(3)
-# Main-loop turns each worker's work takes, per phase.
-STEPS = {1: [1, 2, 3], 2: [3, 1, 2], 3: [1, 2, 3]}
-stopped = []
+# Turns of the loop each worker's work takes, per phase.
+STEPS = {1: [1, 2, 3], 2: [3, 1, 2], 3: [1, 3, 2]}
 
 
-def work(steps, then):
-    """Stands in for real asynchronous work: `steps` main-loop turns."""
-    left = [steps]
-
-    def step():
-        left[0] -= 1
-        if left[0] > 0:
-            return GLib.SOURCE_CONTINUE
-        then()
-        return GLib.SOURCE_REMOVE
-
-    GLib.idle_add(step)
+async def work(steps):
+    """Stands in for real asynchronous work: `steps` turns of the loop."""
+    for _ in range(steps):
+        await asyncio.sleep(0)
 
 
-def stop(worker):
-    stopped.append(worker)
-    if len(stopped) == 3:
-        if barrier.is_broken():
-            print("the barrier stays broken until reset()")
-        loop.quit()
+async def worker(barrier, worker_id):
+    for phase in (1, 2, 3):
+        await work(STEPS[phase][worker_id])
+        if phase == 3 and worker_id == 1:
+            print(f"worker {worker_id}: phase {phase} failed, aborts the barrier")
+            await barrier.abort()  # the others fail with BrokenBarrierError
+            return
+        print(f"worker {worker_id}: phase {phase} done, waits "
+              f"({barrier.n_waiting + 1} of {barrier.parties})")
+        try:
+            index = await barrier.wait()
+        except asyncio.BrokenBarrierError as e:  # also a GLib.Error
+            print(f"worker {worker_id}: {e.message}")
+            return
+        last = index == barrier.parties - 1
+        print(f"worker {worker_id}: passes with index {index}"
+              + (f", reports: phase {phase} complete" if last else ""))
 
 
-def start_phase(worker, phase):
-    work(STEPS[phase][worker], lambda: arrive(worker, phase))
+async def main():
+    barrier = AsyncSync.Barrier(3)
+    await asyncio.gather(*(worker(barrier, i) for i in range(3)))
+    if barrier.broken:
+        print("the barrier stays broken until reset()")
 
 
-def arrive(worker, phase):
-    if phase == 3 and worker == 1:
-        print(f"worker {worker}: phase {phase} failed, aborts the barrier")
-        barrier.abort()  # the others fail with BROKEN_BARRIER
-        stop(worker)
-        return
-    print(f"worker {worker}: phase {phase} done, waits "
-          f"({barrier.get_n_waiting() + 1} of {barrier.get_parties()})")
-    barrier.wait_async(None, passed, (worker, phase))
-
-
-def passed(barrier, result, data):
-    worker, phase = data
-    try:
-        ok, index = barrier.wait_finish(result)
-    except GLib.Error as e:
-        print(f"worker {worker}: {e.message}")
-        stop(worker)
-        return
-    last = index == barrier.get_parties() - 1
-    print(f"worker {worker}: passes with index {index}"
-          + (f", reports: phase {phase} complete" if last else ""))
-    start_phase(worker, phase + 1)
-
-
-for worker in range(3):
-    start_phase(worker, 1)
-loop.run()
+asyncio.run(main())

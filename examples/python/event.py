@@ -1,31 +1,30 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # asyncio's Event example: five waiters, woken together by one set().
+import asyncio
+
 import gi
 gi.require_version("AsyncSync", "1")
-from gi.repository import AsyncSync, GLib
-
-loop = GLib.MainLoop()
-event = AsyncSync.Event()
-received = []
+from gi.repository import AsyncSync
 
 
-def waiter_woken(event, result, name):
-    event.wait_finish(result)
+async def waiter(event, name):
+    print(f"{name}: waiting")
+    await event.wait()
     print(f"{name}: received event")
-    received.append(name)
-    if len(received) == 5:
-        loop.quit()
 
 
-def signal():
+async def signal(event):
+    await asyncio.sleep(0.1)  # "do something", then set the event
     print("Signalling the event")
-    event.set()  # wakes every waiter; their callbacks run after this returns
+    event.set()  # wakes every waiter; they resume after this returns
     print("Event signalled")
-    return GLib.SOURCE_REMOVE
 
 
-for i in range(5):
-    print(f"waiter {i}: waiting")
-    event.wait_async(None, waiter_woken, f"waiter {i}")
-GLib.timeout_add(100, signal)  # "do something", then set the event
-loop.run()
+async def main():
+    event = AsyncSync.Event()
+    waiters = [asyncio.create_task(waiter(event, f"waiter {i}")) for i in range(5)]
+    await signal(event)
+    await asyncio.gather(*waiters)
+
+
+asyncio.run(main())

@@ -1,24 +1,23 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+import asyncio
+
 import gi
 gi.require_version("AsyncSync", "1")
-from gi.repository import AsyncSync, GLib
+from gi.repository import AsyncSync
 
 
-def lock_acquired(lock, result, name):
-    lock.acquire_finish(result)  # raises GLib.Error if cancelled while queued
-    print(f"{name} holds the lock")
-    # ... use the shared resource, across as many async steps as needed ...
-
-    # Hands the lock to the next waiter, whose callback runs later from
-    # the main loop, never from inside this call.
-    lock.release()
-    if name == "second":
-        loop.quit()
+async def use_resource(lock, name):
+    async with lock:  # waits its turn; CancelledError if cancelled while queued
+        print(f"{name} holds the lock")
+        # ... use the shared resource, across as many awaits as needed ...
+        await asyncio.sleep(0)
+    # Leaving the block hands the lock to the next waiter.
 
 
-loop = GLib.MainLoop()
-lock = AsyncSync.Lock()
-# Both ask at once; "second" waits until "first" releases.
-lock.acquire_async(None, lock_acquired, "first")
-lock.acquire_async(None, lock_acquired, "second")
-loop.run()
+async def main():
+    lock = AsyncSync.Lock()
+    # Both ask at once; "second" waits until "first" releases.
+    await asyncio.gather(use_resource(lock, "first"), use_resource(lock, "second"))
+
+
+asyncio.run(main())

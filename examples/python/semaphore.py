@@ -1,34 +1,31 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # A Semaphore limiting concurrency: five jobs, at most two at a time.
+import asyncio
+
 import gi
 gi.require_version("AsyncSync", "1")
-from gi.repository import AsyncSync, GLib
+from gi.repository import AsyncSync
 
-loop = GLib.MainLoop()
-sem = AsyncSync.Semaphore.new(2)
 running = []
-finished = []
+peak = 0
 
 
-def work_done(name):
-    running.remove(name)
-    print(f"{name}: done")
-    sem.release()  # the permit goes straight to the next job in line
-    finished.append(name)
-    if len(finished) == 5:
-        loop.quit()
-    return GLib.SOURCE_REMOVE
+async def job(sem, name):
+    global peak
+    async with sem:  # when it ends, the permit goes straight to the next job in line
+        print(f"{name}: starts")
+        running.append(name)
+        peak = max(peak, len(running))
+        # Stands in for real asynchronous work (a download, a D-Bus call...).
+        await asyncio.sleep(0)
+        running.remove(name)
 
 
-def permit_acquired(sem, result, name):
-    sem.acquire_finish(result)
-    running.append(name)
-    print(f"{name}: starts ({len(running)} running)")
-    # Stands in for real asynchronous work (a download, a D-Bus call...).
-    GLib.idle_add(work_done, name)
+async def main():
+    sem = AsyncSync.Semaphore(2)
+    print(f"5 jobs, {sem.get_value()} permits")
+    await asyncio.gather(*(job(sem, f"job {i}") for i in range(5)))
+    print(f"every job is done; at most {peak} ran at once")
 
 
-for i in range(5):
-    sem.acquire_async(None, permit_acquired, f"job {i}")
-print(f"{sem.get_n_waiting()} jobs wait for a permit")
-loop.run()
+asyncio.run(main())
