@@ -77,11 +77,12 @@ class BadInputTests(ContextTestCase):
             AsyncSync.Semaphore.new(2**32)
         with self.assertRaises(OverflowError):
             AsyncSync.BoundedSemaphore.new(-5)
-        # Through the GObject constructor the binding checks the range: a
-        # TypeError up to PyGObject 3.50, an OverflowError since.
-        with self.assertRaises((TypeError, OverflowError)):
+        # The Python constructor raises asyncio's ValueError (the override);
+        # past it, GObject's own range check is the binding's (TypeError up
+        # to PyGObject 3.50, OverflowError since).
+        with self.assertRaises(ValueError):
             AsyncSync.Semaphore(value=-1)
-        with self.assertRaises((TypeError, OverflowError)):
+        with self.assertRaises(ValueError):
             AsyncSync.BoundedSemaphore(value=-1)
         sem = AsyncSync.Semaphore.new(1)
         with self.assertRaises(OverflowError):

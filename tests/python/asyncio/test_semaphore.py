@@ -22,6 +22,14 @@ class SemaphoreTests(AsyncioTestCase):
         self.assertEqual(AsyncSync.BoundedSemaphore().get_bound(), 1)
         self.assertEqual(AsyncSync.BoundedSemaphore.new(2).get_bound(), 2)
 
+    async def test_a_negative_initial_value_raises_value_error(self):
+        # As asyncio.Semaphore(-1) does, on every PyGObject.
+        for cls in (AsyncSync.Semaphore, AsyncSync.BoundedSemaphore):
+            with self.assertRaises(ValueError):
+                cls(-1)
+            with self.assertRaises(ValueError):
+                cls(value=-1)
+
     async def test_repr(self):
         sem = AsyncSync.Semaphore(2)
         self.assertEqual(REPR.match(repr(sem))["extras"], "unlocked, value:2")

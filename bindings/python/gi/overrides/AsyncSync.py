@@ -282,6 +282,13 @@ async def _acquire_many_awaited(self, n, cancellable=None):
     return await awaiting(self, cancellable)
 
 
+def _check_initial_value(value):
+    # asyncio's message and class; GObject's own check would raise TypeError
+    # or OverflowError, depending on the PyGObject version.
+    if isinstance(value, int) and value < 0:
+        raise ValueError("Semaphore initial value must be >= 0")
+
+
 @override
 class Semaphore(_LockLike, AsyncSync.Semaphore):
     """asyncio.Semaphore: `AsyncSync.Semaphore(value=1)`, `async with sem:`,
@@ -289,6 +296,7 @@ class Semaphore(_LockLike, AsyncSync.Semaphore):
     `await sem.acquire_many(n)` and `sem.release_many(n)`."""
 
     def __init__(self, value=1, **kwargs):
+        _check_initial_value(value)
         super().__init__(value=value, **kwargs)
 
     _acquire_awaited = _awaiting_acquire(
@@ -323,6 +331,7 @@ class BoundedSemaphore(AsyncSync.BoundedSemaphore):
     initial value raises ValueError (a GLib.Error, AsyncSync.Error.VALUE)."""
 
     def __init__(self, value=1, **kwargs):
+        _check_initial_value(value)
         super().__init__(value=value, **kwargs)
 
 
