@@ -16,8 +16,10 @@ arguments disappear, out arguments come back after the return value
 once Gio._promisify() has wrapped it.  GJS's property accessor hides a
 method of the same name (Event.is_set): the JS column says so.
 
-Where a binding offers something better than the generic rule (a Python
-override), OVERRIDES_FILE gives it, one line per C symbol:
+Where a binding offers something better than the generic rule (the
+Python override's asyncio spellings), OVERRIDES_FILE gives it, one line
+per C symbol (check-api-names-override.py checks the Python ones against
+the override):
 
     async_sync_semaphore_new: AsyncSync.Semaphore(3)
 
@@ -156,7 +158,7 @@ def read_overrides(path):
 def table(rows):
     """A three-column DocBook table; rows are (c_cell, python, js) markup."""
     out = ['    <informaltable>', '      <tgroup cols="3">',
-           '        <thead><row><entry>C</entry><entry>Python (PyGObject)</entry>'
+           '        <thead><row><entry>C</entry><entry>Python (PyGObject, with the override)</entry>'
            '<entry>JavaScript (GJS)</entry></row></thead>', '        <tbody>']
     for c_cell, python, js in rows:
         out.append('          <row><entry>%s</entry><entry><literal>%s</literal></entry>'
@@ -180,12 +182,16 @@ def chapter(gir, overrides):
            '  <para>',
            '    Every call of the API reference, as C, Python (PyGObject) and',
            '    JavaScript (GJS) spell it, made from the introspection data of',
-           '    this build.  <literal>c</literal> is a',
+           '    this build.  <literal>cancellable</literal> is a',
            '    <literal>Gio.Cancellable</literal> or',
-           '    <literal>None</literal>/<literal>null</literal>; in Python an',
-           '    <literal>_async</literal> call takes a callback',
-           '    <literal>callback(source, result, *user_data)</literal>, which',
-           '    calls the matching <literal>_finish</literal>; in GJS, once',
+           '    <literal>None</literal>/<literal>null</literal>.  The Python',
+           '    column gives the spelling of the override installed with the',
+           '    library first (asyncio\'s names: <literal>async with lock:</literal>,',
+           '    <literal>await lock.acquire()</literal>, on a thread that runs an',
+           '    asyncio event loop; <xref linkend="python-asyncio"/>), then GI\'s',
+           '    own, which the override keeps: an <literal>_async</literal> call',
+           '    with a callback <literal>callback(source, result, *user_data)</literal>',
+           '    that calls the matching <literal>_finish</literal>.  In GJS, once',
            '    <literal>Gio._promisify(AsyncSync.Lock.prototype,',
            "    'acquire_async', 'acquire_finish')</literal> has wrapped the pair,",
            '    <literal>await</literal> does both.  Errors are',
