@@ -155,6 +155,18 @@ def read_overrides(path):
     return overrides
 
 
+def override_aliases(spelling, receiver):
+    """The method and attribute names that a Python spelling calls on
+    @receiver (lock.locked() -> locked; rw_lock.reader.release() ->
+    reader.release), properties aside."""
+    names = set()
+    for m in re.finditer(r'\b%s((?:\.\w+)+)' % re.escape(receiver), spelling):
+        chain = m.group(1).lstrip('.')
+        if not chain.startswith('props.'):
+            names.add(chain)
+    return names
+
+
 def table(rows):
     """A three-column DocBook table; rows are (c_cell, python, js) markup."""
     out = ['    <informaltable>', '      <tgroup cols="3">',
@@ -220,7 +232,14 @@ def chapter(gir, overrides):
             rows.append((c_cell, python, js))
             short = call.c_symbol[len('async_sync_' + snake(owner) + '_'):] \
                 if call.kind != 'constructor' else call.name
-            by_name.setdefault(short, []).append((owner, call.c_symbol))
+            by_name.setdefault(short, []).append((owner, call.c_symbol, owner))
+            # The override's own names for the call (locked, qsize,
+            # put_nowait, ...), so that a Python reader finds them too;
+            # await lock.acquire() is acquire_async, beside the blocking
+            # acquire.
+            label = owner + ' (awaited)' if call.is_async else owner
+            for alias in override_aliases(python, snake(owner)) - {short}:
+                by_name.setdefault(alias, []).append((owner, call.c_symbol, label))
         for prop in props:
             c_cell = 'property <link linkend="%s--%s">%s</link>' % (c_type, prop, prop)
             attr = prop.replace('-', '_')
@@ -254,11 +273,12 @@ def chapter(gir, overrides):
     out += ['  <simplesect id="api-names-index">',
             '    <title>Index by name</title>',
             '    <para>Each method by the name that Python and JavaScript call it by,'
-            ' with the classes that have it.</para>',
+            ' asyncio\'s names of the Python override included, with the classes'
+            ' that have it.</para>',
             '    <variablelist>']
     for short in sorted(by_name):
-        links = ', '.join('<link linkend="%s">%s</link>' % (linkend(symbol), owner)
-                          for owner, symbol in sorted(by_name[short]))
+        links = ', '.join('<link linkend="%s">%s</link>' % (linkend(symbol), label)
+                          for _, symbol, label in sorted(by_name[short]))
         out.append('      <varlistentry><term><literal>%s</literal></term>'
                    '<listitem><para>%s</para></listitem></varlistentry>' % (e(short), links))
     out += ['    </variablelist>', '  </simplesect>', '</chapter>', '']
