@@ -55,11 +55,16 @@
  *   async_sync_barrier_wait_async (barrier, NULL, arrived, worker);
  * ]|
  *
- * In Python, async_sync_barrier_wait_finish() returns a tuple
- * `(True, index)`; in GJS, `await barrier.wait_async(null)` resolves to
- * `[index]`.  A complete program: <link linkend="recipe-barrier">phased
+ * In Python, through the override, as in asyncio:
+ * `barrier = AsyncSync.Barrier(3)`, `index = await barrier.wait()`,
+ * `await barrier.reset()`, `barrier.n_waiting`, `barrier.broken`; GI's
+ * async_sync_barrier_wait_finish() returns a tuple `(True, index)`.  In
+ * GJS: `AsyncSync.Barrier.new(3)` (or
+ * `new AsyncSync.Barrier({parties: 3})`), and
+ * `await barrier.wait_async(null)` resolves to `[index]` once promisified.  A complete program: <link linkend="recipe-barrier">phased
  * workers</link>; asyncio's calls side by side: see
  * the <link linkend="porting-barrier">porting table</link>.
+ * Every call in C, Python and JavaScript: [the names page][api-names].
  */
 
 typedef enum

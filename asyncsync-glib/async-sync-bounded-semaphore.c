@@ -26,6 +26,13 @@
  * if (!async_sync_semaphore_release (ASYNC_SYNC_SEMAPHORE (sem), &error))
  *   g_printerr ("%s\n", error->message);  // ASYNC_SYNC_ERROR_VALUE, value still 1
  * ]|
+ *
+ * In Python, through the override: `AsyncSync.BoundedSemaphore(3)`, used
+ * as a Semaphore (`async with sem:`); the release above the bound raises a
+ * `GLib.Error` that is also a `ValueError`, as asyncio's.  In GJS:
+ * `AsyncSync.BoundedSemaphore.new(3)`, and the error matches
+ * `AsyncSync.Error.VALUE`.
+ * Every call in C, Python and JavaScript: [the names page][api-names].
  */
 
 /**

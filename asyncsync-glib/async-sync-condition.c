@@ -74,6 +74,14 @@
  * //   async_sync_condition_notify (shop->cond, 1, NULL);
  * //   async_sync_condition_release (shop->cond, NULL);
  * ]|
+ *
+ * In Python, through the override: `AsyncSync.Condition(lock=None)`,
+ * `async with cond:`, `await cond.wait()`, `await cond.wait_for(pred)`
+ * (a predicate taking no argument) and `cond.notify(n=1)`, as in asyncio.
+ * In GJS: `new AsyncSync.Condition({lock})`,
+ * `await cond.acquire_async(null)` and `await cond.wait_async(null)` once
+ * promisified, and `cond.release()` in a `finally`.
+ * Every call in C, Python and JavaScript: [the names page][api-names].
  */
 
 /**

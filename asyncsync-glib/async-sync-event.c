@@ -51,6 +51,14 @@
  * // elsewhere: async_sync_event_clear (running) pauses every worker,
  * //            async_sync_event_set (running) resumes them all.
  * ]|
+ *
+ * In Python, through the override: `event = AsyncSync.Event()`,
+ * `await event.wait()`, `event.set()`, `event.clear()`,
+ * `event.is_set()`, as in asyncio.  In GJS: `new AsyncSync.Event()` and,
+ * once `Gio._promisify()` has wrapped `wait_async`/`wait_finish`,
+ * `await event.wait_async(null)`; `event.is_set` is the property (GJS's
+ * accessor hides the method of the same name).
+ * Every call in C, Python and JavaScript: [the names page][api-names].
  */
 
 /**

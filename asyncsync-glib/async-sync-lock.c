@@ -60,6 +60,30 @@
  *
  *   async_sync_lock_acquire_async (app->lock, app->cancellable, lock_acquired, app);
  * ]|
+ *
+ * In Python and JavaScript: the PyGObject override spells it as asyncio
+ * does, on any asyncio event loop: `lock = AsyncSync.Lock()`, then
+ * `async with lock:` (or `await lock.acquire()` and `lock.release()`) and
+ * `lock.locked()`; GI's callback form above stays available.  GJS awaits
+ * the `_async` method once `Gio._promisify()` has wrapped the pair, and
+ * releases in a `finally`:
+ *
+ * |[<!-- language="Python" -->
+ * async with lock:
+ *     await write_line(stream, line)   # the lock is held across the await
+ * ]|
+ *
+ * |[<!-- language="JavaScript" -->
+ * Gio._promisify(AsyncSync.Lock.prototype, 'acquire_async', 'acquire_finish');
+ * await lock.acquire_async(null);
+ * try {
+ *     await writeLine(stream, line);
+ * } finally {
+ *     lock.release();
+ * }
+ * ]|
+ *
+ * Every call in C, Python and JavaScript: [the names page][api-names].
  */
 
 /**

@@ -66,6 +66,15 @@
  * A complete program with join and shutdown: see
  * the <link linkend="recipe-queue">work queue recipe</link>; asyncio's
  * calls side by side: the <link linkend="porting-queue">porting table</link>.
+ *
+ * In Python, through the override: `q = AsyncSync.Queue(maxsize=16)`
+ * holds any Python value, `await q.put(item)`, `item = await q.get()`,
+ * `q.put_nowait(item)`, `q.get_nowait()`, `q.task_done()`, `await q.join()` and
+ * `q.shutdown()`, as in asyncio; `AsyncSync.Queue.new(Gio.File, 16)` keeps
+ * GObjects of one type.  In GJS:
+ * `AsyncSync.Queue.new(Gio.File.$gtype, 16)`, and
+ * `await q.get_async(null)` once promisified.
+ * Every call in C, Python and JavaScript: [the names page][api-names].
  */
 
 /**

@@ -44,6 +44,13 @@
  * A complete program, in C, Python and JavaScript: see
  * the <link linkend="recipe-rw-lock">read-write lock recipe</link>;
  * tokio's calls side by side: the <link linkend="porting-tokio">porting table</link>.
+ *
+ * In Python, through the override, as aiorwlock spells it:
+ * `async with rw.reader:` and `async with rw.writer:`.  In GJS, once
+ * `Gio._promisify()` has wrapped the pairs:
+ * `await rw.read_acquire_async(null)`, and `rw.read_release()` in a
+ * `finally`.
+ * Every call in C, Python and JavaScript: [the names page][api-names].
  */
 
 /* A queued request for the write side. */

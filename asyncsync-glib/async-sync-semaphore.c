@@ -65,6 +65,19 @@
  *     async_sync_semaphore_acquire_async (slots, downloads[i]->cancellable,
  *                                         got_slot, downloads[i]);
  * ]|
+ *
+ * In Python, through the override: `sem = AsyncSync.Semaphore(3)`, then
+ * `async with sem:` (or `await sem.acquire()` and `sem.release()`), as
+ * in asyncio, and `await sem.acquire_many(n)`.  The positional value is
+ * the override's: a GObject constructor takes properties by name, so
+ * plain PyGObject needs `AsyncSync.Semaphore(value=3)` or the C
+ * constructor `AsyncSync.Semaphore.new(3)` (as does GJS, with
+ * `new AsyncSync.Semaphore({value: 3})`), while `AsyncSync.Lock()` needs
+ * no property at all.  In GJS, once `Gio._promisify()` has wrapped the
+ * pair: `await sem.acquire_async(null)`, and `sem.release()` in a
+ * `finally`.  Downloads three at a time, with both ways to cancel, in
+ * each language: [the downloads recipe][recipe-downloads].
+ * Every call in C, Python and JavaScript: [the names page][api-names].
  */
 
 /**

@@ -60,11 +60,17 @@
  * }
  * ]|
  *
- * From Python: `lock.acquire_async(AsyncSync.Timeout.new(500), callback)`;
- * from GJS: `await lock.acquire_async(AsyncSync.Timeout.new(500))`.
+ * In Python, through the override:
+ * `await lock.acquire(AsyncSync.Timeout.new(500))` raises a `GLib.Error`
+ * that is also a `TimeoutError`; in GJS:
+ * `await lock.acquire_async(AsyncSync.Timeout.new(500))`.  An expired timeout is
+ * not cancelled: to bound the other GIO calls of a request too, give them
+ * a #GCancellable that is cancelled at async_sync_timeout_get_deadline()
+ * ([one deadline across every step][recipe-deadline]).
  * A complete program, in C, Python and JavaScript: see
  * the <link linkend="recipe-timeout">deadline recipe</link>; asyncio's
  * calls side by side: the <link linkend="porting-timeouts">porting table</link>.
+ * Every call in C, Python and JavaScript: [the names page][api-names].
  */
 
 /**

@@ -16,8 +16,10 @@ arguments disappear, out arguments come back after the return value
 once Gio._promisify() has wrapped it.  GJS's property accessor hides a
 method of the same name (Event.is_set): the JS column says so.
 
-Where a binding offers something better than the generic rule (a Python
-override), OVERRIDES_FILE gives it, one line per C symbol:
+Where a binding offers something better than the generic rule (the
+Python override's asyncio spellings), OVERRIDES_FILE gives it, one line
+per C symbol (check-api-names-override.py checks the Python ones against
+the override):
 
     async_sync_semaphore_new: AsyncSync.Semaphore(3)
 
@@ -153,10 +155,22 @@ def read_overrides(path):
     return overrides
 
 
+def override_aliases(spelling, receiver):
+    """The method and attribute names that a Python spelling calls on
+    @receiver (lock.locked() -> locked; rw_lock.reader.release() ->
+    reader.release), properties aside."""
+    names = set()
+    for m in re.finditer(r'\b%s((?:\.\w+)+)' % re.escape(receiver), spelling):
+        chain = m.group(1).lstrip('.')
+        if not chain.startswith('props.'):
+            names.add(chain)
+    return names
+
+
 def table(rows):
     """A three-column DocBook table; rows are (c_cell, python, js) markup."""
     out = ['    <informaltable>', '      <tgroup cols="3">',
-           '        <thead><row><entry>C</entry><entry>Python (PyGObject)</entry>'
+           '        <thead><row><entry>C</entry><entry>Python (PyGObject, with the override)</entry>'
            '<entry>JavaScript (GJS)</entry></row></thead>', '        <tbody>']
     for c_cell, python, js in rows:
         out.append('          <row><entry>%s</entry><entry><literal>%s</literal></entry>'
@@ -180,12 +194,16 @@ def chapter(gir, overrides):
            '  <para>',
            '    Every call of the API reference, as C, Python (PyGObject) and',
            '    JavaScript (GJS) spell it, made from the introspection data of',
-           '    this build.  <literal>c</literal> is a',
+           '    this build.  <literal>cancellable</literal> is a',
            '    <literal>Gio.Cancellable</literal> or',
-           '    <literal>None</literal>/<literal>null</literal>; in Python an',
-           '    <literal>_async</literal> call takes a callback',
-           '    <literal>callback(source, result, *user_data)</literal>, which',
-           '    calls the matching <literal>_finish</literal>; in GJS, once',
+           '    <literal>None</literal>/<literal>null</literal>.  The Python',
+           '    column gives the spelling of the override installed with the',
+           '    library first (asyncio\'s names: <literal>async with lock:</literal>,',
+           '    <literal>await lock.acquire()</literal>, on a thread that runs an',
+           '    asyncio event loop; <xref linkend="python-asyncio"/>), then GI\'s',
+           '    own, which the override keeps: an <literal>_async</literal> call',
+           '    with a callback <literal>callback(source, result, *user_data)</literal>',
+           '    that calls the matching <literal>_finish</literal>.  In GJS, once',
            '    <literal>Gio._promisify(AsyncSync.Lock.prototype,',
            "    'acquire_async', 'acquire_finish')</literal> has wrapped the pair,",
            '    <literal>await</literal> does both.  Errors are',
@@ -214,7 +232,14 @@ def chapter(gir, overrides):
             rows.append((c_cell, python, js))
             short = call.c_symbol[len('async_sync_' + snake(owner) + '_'):] \
                 if call.kind != 'constructor' else call.name
-            by_name.setdefault(short, []).append((owner, call.c_symbol))
+            by_name.setdefault(short, []).append((owner, call.c_symbol, owner))
+            # The override's own names for the call (locked, qsize,
+            # put_nowait, ...), so that a Python reader finds them too;
+            # await lock.acquire() is acquire_async, beside the blocking
+            # acquire.
+            label = owner + ' (awaited)' if call.is_async else owner
+            for alias in override_aliases(python, snake(owner)) - {short}:
+                by_name.setdefault(alias, []).append((owner, call.c_symbol, label))
         for prop in props:
             c_cell = 'property <link linkend="%s--%s">%s</link>' % (c_type, prop, prop)
             attr = prop.replace('-', '_')
@@ -248,11 +273,12 @@ def chapter(gir, overrides):
     out += ['  <simplesect id="api-names-index">',
             '    <title>Index by name</title>',
             '    <para>Each method by the name that Python and JavaScript call it by,'
-            ' with the classes that have it.</para>',
+            ' asyncio\'s names of the Python override included, with the classes'
+            ' that have it.</para>',
             '    <variablelist>']
     for short in sorted(by_name):
-        links = ', '.join('<link linkend="%s">%s</link>' % (linkend(symbol), owner)
-                          for owner, symbol in sorted(by_name[short]))
+        links = ', '.join('<link linkend="%s">%s</link>' % (linkend(symbol), label)
+                          for _, symbol, label in sorted(by_name[short]))
         out.append('      <varlistentry><term><literal>%s</literal></term>'
                    '<listitem><para>%s</para></listitem></varlistentry>' % (e(short), links))
     out += ['    </variablelist>', '  </simplesect>', '</chapter>', '']
