@@ -644,14 +644,6 @@ abort_in_source (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-cancel_in_source (gpointer data)
-{
-  g_cancellable_cancel (data);
-
-  return G_SOURCE_REMOVE;
-}
-
 static void
 test_barrier_no_callback_inside (void)
 {
@@ -674,7 +666,7 @@ test_barrier_no_callback_inside (void)
 
   test_op_cancellable (held);
   start_wait (barrier, held);
-  test_run_in_source (run, cancel_in_source, held->cancellable);
+  test_run_in_source (run, test_cancel_in_source, held->cancellable);
   test_run_until_done (run, held);
   test_op_assert_error (held, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
@@ -731,14 +723,6 @@ test_barrier_waiters_keep_alive (void)
 }
 
 static void
-never_called_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_assert_not_reached ();
-}
-
-static void
 test_barrier_criticals (void)
 {
   g_test_summary ("parties == 0, NULL or wrong-type arguments log a "
@@ -757,9 +741,9 @@ test_barrier_criticals (void)
       test_trap_criticals_nonfatal ();
 
       g_assert_null (async_sync_barrier_new (0));
-      async_sync_barrier_wait_async (NULL, NULL, never_called_cb, NULL);
-      async_sync_barrier_wait_async ((AsyncSyncBarrier *) not_a_barrier, NULL, never_called_cb, NULL);
-      async_sync_barrier_wait_async (barrier, (GCancellable *) not_a_barrier, never_called_cb, NULL);
+      async_sync_barrier_wait_async (NULL, NULL, test_never_called_cb, NULL);
+      async_sync_barrier_wait_async ((AsyncSyncBarrier *) not_a_barrier, NULL, test_never_called_cb, NULL);
+      async_sync_barrier_wait_async (barrier, (GCancellable *) not_a_barrier, test_never_called_cb, NULL);
       g_assert_false (async_sync_barrier_wait (NULL, NULL, &index, &error));
       async_sync_barrier_reset (NULL);
       async_sync_barrier_abort ((AsyncSyncBarrier *) not_a_barrier);
@@ -919,15 +903,6 @@ blocking_wait_thread (gpointer data)
 }
 
 static void
-wait_for_n_waiting (AsyncSyncBarrier *barrier,
-                    guint             n)
-{
-  /* The worker is about to block: poll the observable state. */
-  while (async_sync_barrier_get_n_waiting (barrier) < n)
-    g_thread_yield ();
-}
-
-static void
 test_barrier_blocking (void)
 {
   TestRun *run = test_run_new (1, barrier_wait_finish);
@@ -941,7 +916,7 @@ test_barrier_blocking (void)
                   "one party it returns at once.");
 
   thread = g_thread_new ("blocking", blocking_wait_thread, &blocking);
-  wait_for_n_waiting (barrier, 1);
+  test_wait_for_count ((TestCountFunc) async_sync_barrier_get_n_waiting, barrier, 1);
   start_wait (barrier, op);
   g_thread_join (thread);
   test_run_until_done (run, op);
@@ -977,7 +952,7 @@ test_barrier_blocking_cancelled (void)
                   "BROKEN_BARRIER.");
 
   thread = g_thread_new ("blocking", blocking_wait_thread, &blocking);
-  wait_for_n_waiting (barrier, 1);
+  test_wait_for_count ((TestCountFunc) async_sync_barrier_get_n_waiting, barrier, 1);
   g_cancellable_cancel (blocking.cancellable);
   g_thread_join (thread);
   g_assert_error (blocking.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -988,7 +963,7 @@ test_barrier_blocking_cancelled (void)
   g_clear_error (&blocking.error);
   g_clear_object (&blocking.cancellable);
   thread = g_thread_new ("blocking", blocking_wait_thread, &blocking);
-  wait_for_n_waiting (barrier, 1);
+  test_wait_for_count ((TestCountFunc) async_sync_barrier_get_n_waiting, barrier, 1);
   async_sync_barrier_abort (barrier);
   g_thread_join (thread);
   g_assert_error (blocking.error, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_BROKEN_BARRIER);

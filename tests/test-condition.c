@@ -113,14 +113,6 @@ notify_all_and_release_in_source (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-cancel_in_source (gpointer data)
-{
-  g_cancellable_cancel (data);
-
-  return G_SOURCE_REMOVE;
-}
-
 /* Notifies from outside any wait: take the lock, notify, release. */
 static void
 lock_notify_release (AsyncSyncCondition *cond,
@@ -841,7 +833,7 @@ test_condition_no_callback_inside (void)
   lock_and_start_wait (cond, w);
   test_op_cancellable (c);
   lock_and_start_wait (cond, c);
-  test_run_in_source (run, cancel_in_source, c->cancellable);
+  test_run_in_source (run, test_cancel_in_source, c->cancellable);
   test_run_until_done (run, c);
   test_run_in_source (run, notify_all_and_release_in_source, cond);
   test_run_until_done (run, w);
@@ -950,14 +942,6 @@ test_condition_waiters_keep_alive (void)
   test_run_free (run);
 }
 
-static void
-never_called_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_assert_not_reached ();
-}
-
 static gboolean
 never_called_predicate (gpointer user_data)
 {
@@ -983,15 +967,15 @@ test_condition_criticals (void)
 
       g_assert_null (async_sync_condition_new ((AsyncSyncLock *) not_a_cond));
       g_assert_null (async_sync_condition_get_lock (NULL));
-      async_sync_condition_acquire_async (NULL, NULL, never_called_cb, NULL);
+      async_sync_condition_acquire_async (NULL, NULL, test_never_called_cb, NULL);
       g_assert_false (async_sync_condition_try_acquire (NULL));
       g_assert_false (async_sync_condition_release (NULL, &error));
       g_assert_false (async_sync_condition_is_locked (NULL));
-      async_sync_condition_wait_async (NULL, NULL, never_called_cb, NULL);
-      async_sync_condition_wait_async ((AsyncSyncCondition *) not_a_cond, NULL, never_called_cb, NULL);
-      async_sync_condition_wait_for_async (cond, NULL, NULL, NULL, NULL, never_called_cb, NULL);
+      async_sync_condition_wait_async (NULL, NULL, test_never_called_cb, NULL);
+      async_sync_condition_wait_async ((AsyncSyncCondition *) not_a_cond, NULL, test_never_called_cb, NULL);
+      async_sync_condition_wait_for_async (cond, NULL, NULL, NULL, NULL, test_never_called_cb, NULL);
       async_sync_condition_wait_for_async (cond, never_called_predicate, NULL, NULL,
-                                           (GCancellable *) not_a_cond, never_called_cb, NULL);
+                                           (GCancellable *) not_a_cond, test_never_called_cb, NULL);
       g_assert_false (async_sync_condition_notify (NULL, 1, &error));
       g_assert_false (async_sync_condition_notify_all (NULL, &error));
       g_assert_cmpuint (async_sync_condition_get_n_waiting (NULL), ==, 0);

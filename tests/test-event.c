@@ -36,14 +36,6 @@ clear_in_source (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-cancel_in_source (gpointer data)
-{
-  g_cancellable_cancel (data);
-
-  return G_SOURCE_REMOVE;
-}
-
 static void
 test_event_properties (void)
 {
@@ -326,7 +318,7 @@ test_event_no_callback_inside (void)
   test_op_cancellable (b);
   start_wait (event, b);
 
-  test_run_in_source (run, cancel_in_source, b->cancellable);
+  test_run_in_source (run, test_cancel_in_source, b->cancellable);
   test_run_in_source (run, set_in_source, event);
   test_run_in_source (run, clear_in_source, event);
   test_run_until_n_done (run, 2);
@@ -461,14 +453,6 @@ test_event_waiters_keep_alive (void)
 }
 
 static void
-never_called_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_assert_not_reached ();
-}
-
-static void
 test_event_criticals (void)
 {
   g_test_summary ("NULL or wrong-type arguments log a critical, return, and "
@@ -484,9 +468,9 @@ test_event_criticals (void)
 
       test_trap_criticals_nonfatal ();
 
-      async_sync_event_wait_async (NULL, NULL, never_called_cb, NULL);
-      async_sync_event_wait_async ((AsyncSyncEvent *) not_an_event, NULL, never_called_cb, NULL);
-      async_sync_event_wait_async (event, (GCancellable *) not_an_event, never_called_cb, NULL);
+      async_sync_event_wait_async (NULL, NULL, test_never_called_cb, NULL);
+      async_sync_event_wait_async ((AsyncSyncEvent *) not_an_event, NULL, test_never_called_cb, NULL);
+      async_sync_event_wait_async (event, (GCancellable *) not_an_event, test_never_called_cb, NULL);
       async_sync_event_set (NULL);
       async_sync_event_clear (NULL);
       g_assert_false (async_sync_event_is_set (NULL));

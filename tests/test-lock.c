@@ -61,14 +61,6 @@ release_in_source (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-cancel_in_source (gpointer data)
-{
-  g_cancellable_cancel (data);
-
-  return G_SOURCE_REMOVE;
-}
-
 static void
 test_lock_properties (void)
 {
@@ -467,7 +459,7 @@ test_lock_no_callback_inside (void)
   start_acquire (lock, b);
 
   test_run_in_source (run, release_in_source, lock);
-  test_run_in_source (run, cancel_in_source, b->cancellable);
+  test_run_in_source (run, test_cancel_in_source, b->cancellable);
   test_run_until_n_done (run, 2);
   test_op_assert_ok (a);
   test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -718,14 +710,6 @@ test_error_domain (void)
 }
 
 static void
-never_called_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_assert_not_reached ();
-}
-
-static void
 test_lock_criticals (void)
 {
   g_test_summary ("NULL or wrong-type arguments log a critical, return, and "
@@ -742,9 +726,9 @@ test_lock_criticals (void)
 
       test_trap_criticals_nonfatal ();
 
-      async_sync_lock_acquire_async (NULL, NULL, never_called_cb, NULL);
-      async_sync_lock_acquire_async ((AsyncSyncLock *) not_a_lock, NULL, never_called_cb, NULL);
-      async_sync_lock_acquire_async (lock, (GCancellable *) not_a_lock, never_called_cb, NULL);
+      async_sync_lock_acquire_async (NULL, NULL, test_never_called_cb, NULL);
+      async_sync_lock_acquire_async ((AsyncSyncLock *) not_a_lock, NULL, test_never_called_cb, NULL);
+      async_sync_lock_acquire_async (lock, (GCancellable *) not_a_lock, test_never_called_cb, NULL);
       g_assert_false (async_sync_lock_try_acquire (NULL));
       g_assert_false (async_sync_lock_release (NULL, &error));
       g_assert_false (async_sync_lock_is_locked (NULL));
@@ -951,15 +935,6 @@ blocking_acquire_thread (gpointer data)
 }
 
 static void
-wait_for_n_waiting (AsyncSyncLock *lock,
-                    guint          n)
-{
-  /* The worker is about to block: poll the observable state. */
-  while (async_sync_lock_get_n_waiting (lock) < n)
-    g_thread_yield ();
-}
-
-static void
 test_lock_blocking (void)
 {
   TestRun *run = test_run_new (0, lock_acquire_finish);
@@ -972,7 +947,7 @@ test_lock_blocking (void)
 
   g_assert_true (async_sync_lock_try_acquire (lock));
   thread = g_thread_new ("blocking", blocking_acquire_thread, &blocking);
-  wait_for_n_waiting (lock, 1);
+  test_wait_for_count ((TestCountFunc) async_sync_lock_get_n_waiting, lock, 1);
   g_assert_true (async_sync_lock_release (lock, NULL));
   g_thread_join (thread);
 
@@ -1007,7 +982,7 @@ test_lock_blocking_cancelled (void)
 
   g_assert_true (async_sync_lock_try_acquire (lock));
   thread = g_thread_new ("blocking", blocking_acquire_thread, &blocking);
-  wait_for_n_waiting (lock, 1);
+  test_wait_for_count ((TestCountFunc) async_sync_lock_get_n_waiting, lock, 1);
   g_cancellable_cancel (blocking.cancellable);
   g_thread_join (thread);
 

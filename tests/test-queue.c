@@ -1112,14 +1112,6 @@ test_queue_waiters_keep_alive (void)
 }
 
 static void
-never_called_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_assert_not_reached ();
-}
-
-static void
 test_queue_criticals (void)
 {
   g_test_summary ("A non-GObject item type, NULL or wrong-type arguments log "
@@ -1137,16 +1129,16 @@ test_queue_criticals (void)
       test_trap_criticals_nonfatal ();
 
       g_assert_null (async_sync_queue_new (G_TYPE_STRING, 0));
-      async_sync_queue_put_async (NULL, not_a_queue, NULL, never_called_cb, NULL);
-      async_sync_queue_put_async (queue, NULL, NULL, never_called_cb, NULL);
-      async_sync_queue_put_async (queue, not_a_queue, (GCancellable *) not_a_queue, never_called_cb, NULL);
+      async_sync_queue_put_async (NULL, not_a_queue, NULL, test_never_called_cb, NULL);
+      async_sync_queue_put_async (queue, NULL, NULL, test_never_called_cb, NULL);
+      async_sync_queue_put_async (queue, not_a_queue, (GCancellable *) not_a_queue, test_never_called_cb, NULL);
       g_assert_false (async_sync_queue_try_put (queue, NULL, &error));
       g_assert_false (async_sync_queue_put ((AsyncSyncQueue *) not_a_queue, not_a_queue, NULL, &error));
-      async_sync_queue_get_async (NULL, NULL, never_called_cb, NULL);
+      async_sync_queue_get_async (NULL, NULL, test_never_called_cb, NULL);
       g_assert_null (async_sync_queue_try_get (NULL, &error));
       g_assert_null (async_sync_queue_get (NULL, NULL, &error));
       g_assert_false (async_sync_queue_task_done (NULL, &error));
-      async_sync_queue_join_async (NULL, NULL, never_called_cb, NULL);
+      async_sync_queue_join_async (NULL, NULL, test_never_called_cb, NULL);
       g_assert_false (async_sync_queue_join (NULL, NULL, &error));
       async_sync_queue_shutdown ((AsyncSyncQueue *) not_a_queue, TRUE);
       g_assert_true (async_sync_queue_get_item_type (NULL) == G_TYPE_INVALID);

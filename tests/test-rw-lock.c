@@ -646,14 +646,6 @@ read_release_in_source (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-cancel_in_source (gpointer data)
-{
-  g_cancellable_cancel (data);
-
-  return G_SOURCE_REMOVE;
-}
-
 static void
 test_rw_lock_no_callback_inside (void)
 {
@@ -683,7 +675,7 @@ test_rw_lock_no_callback_inside (void)
   test_op_cancellable (w = test_run_op (run, 3));
   start_write (lock, w);
   start_read (lock, r2);
-  test_run_in_source (run, cancel_in_source, w->cancellable);
+  test_run_in_source (run, test_cancel_in_source, w->cancellable);
   test_run_until_n_done (run, 4);
   test_op_assert_error (w, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   test_op_assert_ok (r2);
@@ -722,14 +714,6 @@ test_rw_lock_waiters_keep_alive (void)
   test_run_free (run);
 }
 
-static void
-never_called_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_assert_not_reached ();
-}
-
 /* Offers a read acquisition's result to write_acquire_finish (refused:
  * wrong source tag), then to read_acquire_finish. */
 static void
@@ -763,9 +747,9 @@ test_rw_lock_criticals (void)
 
       test_trap_criticals_nonfatal ();
 
-      async_sync_rw_lock_read_acquire_async (NULL, NULL, never_called_cb, NULL);
-      async_sync_rw_lock_write_acquire_async ((AsyncSyncRWLock *) not_a_lock, NULL, never_called_cb, NULL);
-      async_sync_rw_lock_read_acquire_async (lock, (GCancellable *) not_a_lock, never_called_cb, NULL);
+      async_sync_rw_lock_read_acquire_async (NULL, NULL, test_never_called_cb, NULL);
+      async_sync_rw_lock_write_acquire_async ((AsyncSyncRWLock *) not_a_lock, NULL, test_never_called_cb, NULL);
+      async_sync_rw_lock_read_acquire_async (lock, (GCancellable *) not_a_lock, test_never_called_cb, NULL);
       g_assert_false (async_sync_rw_lock_read_acquire (NULL, NULL, &error));
       g_assert_false (async_sync_rw_lock_write_acquire (NULL, NULL, &error));
       g_assert_false (async_sync_rw_lock_try_read_acquire (NULL));
@@ -1005,15 +989,6 @@ blocking_acquire_thread (gpointer data)
 }
 
 static void
-wait_for_n_waiting (AsyncSyncRWLock *lock,
-                    guint            n)
-{
-  /* The worker is about to block: poll the observable state. */
-  while (async_sync_rw_lock_get_n_waiting (lock) < n)
-    g_thread_yield ();
-}
-
-static void
 test_rw_lock_blocking (void)
 {
   TestRun *run = test_run_new (0, read_acquire_finish);
@@ -1028,7 +1003,7 @@ test_rw_lock_blocking (void)
 
   g_assert_true (async_sync_rw_lock_try_read_acquire (lock));
   thread = g_thread_new ("writer", blocking_acquire_thread, &writer);
-  wait_for_n_waiting (lock, 1);
+  test_wait_for_count ((TestCountFunc) async_sync_rw_lock_get_n_waiting, lock, 1);
   read_release (lock);
   g_thread_join (thread);
   g_assert_no_error (writer.error);
@@ -1037,7 +1012,7 @@ test_rw_lock_blocking (void)
 
   g_assert_true (async_sync_rw_lock_try_write_acquire (lock));
   thread = g_thread_new ("reader", blocking_acquire_thread, &reader);
-  wait_for_n_waiting (lock, 1);
+  test_wait_for_count ((TestCountFunc) async_sync_rw_lock_get_n_waiting, lock, 1);
   write_release (lock);
   g_thread_join (thread);
   g_assert_no_error (reader.error);
@@ -1062,7 +1037,7 @@ test_rw_lock_blocking_cancelled (void)
 
   g_assert_true (async_sync_rw_lock_try_read_acquire (lock));
   thread = g_thread_new ("writer", blocking_acquire_thread, &writer);
-  wait_for_n_waiting (lock, 1);
+  test_wait_for_count ((TestCountFunc) async_sync_rw_lock_get_n_waiting, lock, 1);
   g_cancellable_cancel (writer.cancellable);
   g_thread_join (thread);
   g_assert_error (writer.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);

@@ -480,14 +480,6 @@ release_many_in_source (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-cancel_in_source (gpointer data)
-{
-  g_cancellable_cancel (data);
-
-  return G_SOURCE_REMOVE;
-}
-
 static void
 test_weighted_no_callback_inside (void)
 {
@@ -508,7 +500,7 @@ test_weighted_no_callback_inside (void)
   start_acquire_many (semaphore, 2, big);
   start_acquire_many (semaphore, 1, test_run_op (run, 3));
   release_many (semaphore, 1);
-  test_run_in_source (run, cancel_in_source, big->cancellable);
+  test_run_in_source (run, test_cancel_in_source, big->cancellable);
   test_run_until_n_done (run, 4);
   test_op_assert_error (big, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   test_op_assert_ok (test_run_op (run, 3));
@@ -543,14 +535,6 @@ test_weighted_waiters_keep_alive (void)
 }
 
 static void
-never_called_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_assert_not_reached ();
-}
-
-static void
 test_weighted_criticals (void)
 {
   g_test_summary ("NULL or wrong-type arguments and try_acquire_many (0) log "
@@ -568,9 +552,9 @@ test_weighted_criticals (void)
       test_trap_criticals_nonfatal ();
       g_task_set_source_tag (other_tag, async_sync_semaphore_acquire_async);
 
-      async_sync_semaphore_acquire_many_async (NULL, 1, NULL, never_called_cb, NULL);
-      async_sync_semaphore_acquire_many_async ((AsyncSyncSemaphore *) not_a_semaphore, 1, NULL, never_called_cb, NULL);
-      async_sync_semaphore_acquire_many_async (semaphore, 1, (GCancellable *) not_a_semaphore, never_called_cb, NULL);
+      async_sync_semaphore_acquire_many_async (NULL, 1, NULL, test_never_called_cb, NULL);
+      async_sync_semaphore_acquire_many_async ((AsyncSyncSemaphore *) not_a_semaphore, 1, NULL, test_never_called_cb, NULL);
+      async_sync_semaphore_acquire_many_async (semaphore, 1, (GCancellable *) not_a_semaphore, test_never_called_cb, NULL);
       g_assert_false (async_sync_semaphore_acquire_many (NULL, 1, NULL, &error));
       g_assert_false (async_sync_semaphore_try_acquire_many (NULL, 1));
       g_assert_false (async_sync_semaphore_try_acquire_many (semaphore, 0));
@@ -739,15 +723,6 @@ blocking_acquire_thread (gpointer data)
 }
 
 static void
-wait_for_n_waiting (AsyncSyncSemaphore *semaphore,
-                    guint               n)
-{
-  /* The worker is about to block: poll the observable state. */
-  while (async_sync_semaphore_get_n_waiting (semaphore) < n)
-    g_thread_yield ();
-}
-
-static void
 test_weighted_blocking (void)
 {
   TestRun *run = test_run_new (0, acquire_many_finish);
@@ -761,7 +736,7 @@ test_weighted_blocking (void)
                   "CANCELLED and takes nothing.");
 
   thread = g_thread_new ("blocking", blocking_acquire_thread, &blocking);
-  wait_for_n_waiting (semaphore, 1);
+  test_wait_for_count ((TestCountFunc) async_sync_semaphore_get_n_waiting, semaphore, 1);
   release_many (semaphore, 1);
   assert_state (semaphore, 2, 1);
   release_many (semaphore, 1);
@@ -772,7 +747,7 @@ test_weighted_blocking (void)
 
   release_many (semaphore, 1);
   thread = g_thread_new ("cancelled", blocking_acquire_thread, &cancelled);
-  wait_for_n_waiting (semaphore, 1);
+  test_wait_for_count ((TestCountFunc) async_sync_semaphore_get_n_waiting, semaphore, 1);
   g_cancellable_cancel (cancelled.cancellable);
   g_thread_join (thread);
   g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);

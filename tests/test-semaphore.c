@@ -66,14 +66,6 @@ release_in_source (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-cancel_in_source (gpointer data)
-{
-  g_cancellable_cancel (data);
-
-  return G_SOURCE_REMOVE;
-}
-
 static guint
 value_property (AsyncSyncSemaphore *sem)
 {
@@ -542,7 +534,7 @@ test_semaphore_no_callback_inside (void)
   test_op_cancellable (b);
   start_acquire (sem, b);
   test_run_in_source (run, release_in_source, sem);
-  test_run_in_source (run, cancel_in_source, b->cancellable);
+  test_run_in_source (run, test_cancel_in_source, b->cancellable);
   test_run_until_n_done (run, 2);
   test_op_assert_ok (a);
   test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -708,14 +700,6 @@ test_semaphore_errors (void)
 }
 
 static void
-never_called_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_assert_not_reached ();
-}
-
-static void
 test_semaphore_criticals (void)
 {
   g_test_summary ("NULL or wrong-type arguments log a critical, return, and "
@@ -731,9 +715,9 @@ test_semaphore_criticals (void)
 
       test_trap_criticals_nonfatal ();
 
-      async_sync_semaphore_acquire_async (NULL, NULL, never_called_cb, NULL);
-      async_sync_semaphore_acquire_async ((AsyncSyncSemaphore *) not_a_sem, NULL, never_called_cb, NULL);
-      async_sync_semaphore_acquire_async (sem, (GCancellable *) not_a_sem, never_called_cb, NULL);
+      async_sync_semaphore_acquire_async (NULL, NULL, test_never_called_cb, NULL);
+      async_sync_semaphore_acquire_async ((AsyncSyncSemaphore *) not_a_sem, NULL, test_never_called_cb, NULL);
+      async_sync_semaphore_acquire_async (sem, (GCancellable *) not_a_sem, test_never_called_cb, NULL);
       g_assert_false (async_sync_semaphore_try_acquire (NULL));
       g_assert_false (async_sync_semaphore_release (NULL, &error));
       g_assert_cmpuint (async_sync_semaphore_get_value (NULL), ==, 0);
@@ -917,15 +901,6 @@ blocking_acquire_thread (gpointer data)
 }
 
 static void
-wait_for_n_waiting (AsyncSyncSemaphore *sem,
-                    guint               n)
-{
-  /* The worker is about to block: poll the observable state. */
-  while (async_sync_semaphore_get_n_waiting (sem) < n)
-    g_thread_yield ();
-}
-
-static void
 test_semaphore_blocking (void)
 {
   TestRun *run = test_run_new (0, sem_acquire_finish);
@@ -937,7 +912,7 @@ test_semaphore_blocking (void)
                   "permit is released, then returns holding it.");
 
   thread = g_thread_new ("blocking", blocking_acquire_thread, &blocking);
-  wait_for_n_waiting (sem, 1);
+  test_wait_for_count ((TestCountFunc) async_sync_semaphore_get_n_waiting, sem, 1);
   release (sem);
   g_thread_join (thread);
   g_assert_no_error (blocking.error);
@@ -968,7 +943,7 @@ test_semaphore_blocking_cancelled (void)
                   "permit.");
 
   thread = g_thread_new ("blocking", blocking_acquire_thread, &blocking);
-  wait_for_n_waiting (sem, 1);
+  test_wait_for_count ((TestCountFunc) async_sync_semaphore_get_n_waiting, sem, 1);
   g_cancellable_cancel (blocking.cancellable);
   g_thread_join (thread);
   g_assert_error (blocking.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
