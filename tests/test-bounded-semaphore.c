@@ -3,7 +3,6 @@
 #include "async-sync-test-harness.h"
 
 #define N_CHAIN  100000
-#define N_CANCEL 10000
 
 static gboolean
 sem_acquire_finish (GObject       *source,
@@ -270,36 +269,6 @@ test_bounded_cancel (void)
 }
 
 static void
-test_bounded_cancel_reverse (void)
-{
-  TestRun *run = test_run_new (N_CANCEL, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = bounded_new (1);
-  guint i;
-
-  g_test_summary ("10,000 queued acquisitions cancelled last-first leave at "
-                  "once, fail in cancellation order, and take no permit.");
-
-  g_assert_true (async_sync_semaphore_try_acquire (sem));
-  for (i = 0; i < N_CANCEL; i++)
-    {
-      test_op_cancellable (test_run_op (run, i));
-      start_acquire (sem, test_run_op (run, i));
-    }
-  for (i = N_CANCEL; i > 0; i--)
-    {
-      g_cancellable_cancel (test_run_op (run, i - 1)->cancellable);
-      g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, i - 1);
-    }
-  test_run_until_n_done (run, N_CANCEL);
-  test_run_assert_order_range (run, N_CANCEL - 1, 0);
-  release (sem);
-  assert_over_release (sem);
-
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
-static void
 test_bounded_chain (void)
 {
   TestRun *run = test_run_new (N_CHAIN, sem_acquire_finish);
@@ -324,33 +293,6 @@ test_bounded_chain (void)
   g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
 
   test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
-static void
-test_bounded_waiters_keep_alive (void)
-{
-  TestRun *run = test_run_new (1, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = bounded_new (1);
-  gpointer weak = sem;
-
-  g_test_summary ("A queued acquisition keeps the bounded semaphore alive "
-                  "after the last user reference is dropped.");
-
-  g_object_add_weak_pointer (G_OBJECT (sem), &weak);
-  g_assert_true (async_sync_semaphore_try_acquire (sem));
-  start_acquire (sem, test_run_op (run, 0));
-  g_object_unref (sem);
-  sem = NULL;
-
-  test_run_drain (run);
-  g_assert_nonnull (weak);
-  release (weak);
-  test_run_until_done (run, test_run_op (run, 0));
-  test_op_assert_ok (test_run_op (run, 0));
-  test_run_drain (run);
-  g_assert_null (weak);
-
   test_run_free (run);
 }
 
@@ -551,8 +493,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/BoundedSemaphore/fifo/hand-off-below-bound", test_bounded_fifo_hand_off);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/hand-off/chain-of-100000-is-flat", test_bounded_chain);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/cancel/queued-after-grant-and-pre-cancelled", test_bounded_cancel);
-  g_test_add_func ("/AsyncSync/BoundedSemaphore/cancel/reverse-order-10000", test_bounded_cancel_reverse);
-  g_test_add_func ("/AsyncSync/BoundedSemaphore/lifetime/waiters-keep-semaphore-alive", test_bounded_waiters_keep_alive);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/lifetime/freed-with-home-context-never-run", test_bounded_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/criticals/get-bound-wrong-type", test_bounded_criticals);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/threads/release-from-other-thread", test_bounded_threads);

@@ -3,7 +3,6 @@
 #include "async-sync-test-harness.h"
 
 #define N_WAKE   100000
-#define N_CANCEL 10000
 
 static gboolean
 event_wait_finish (GObject       *source,
@@ -24,14 +23,6 @@ static gboolean
 set_in_source (gpointer data)
 {
   async_sync_event_set (data);
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-clear_in_source (gpointer data)
-{
-  async_sync_event_clear (data);
 
   return G_SOURCE_REMOVE;
 }
@@ -107,36 +98,6 @@ test_event_wait_already_set (void)
 }
 
 static void
-test_event_set_wakes_all_fifo (void)
-{
-  TestRun *run = test_run_new (5, event_wait_finish);
-  AsyncSyncEvent *event = async_sync_event_new ();
-  guint i;
-
-  g_test_summary ("set() wakes every queued waiter, in the order they "
-                  "started, none inside the call.");
-
-  for (i = 0; i < 5; i++)
-    {
-      start_wait (event, test_run_op (run, i));
-      g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, i + 1);
-    }
-  test_run_drain (run);
-  g_assert_cmpuint (run->n_done, ==, 0);
-
-  test_run_in_source (run, set_in_source, event);
-  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, 0);
-  test_run_until_n_done (run, 5);
-  test_run_assert_order (run, 5, 0, 1, 2, 3, 4);
-  for (i = 0; i < 5; i++)
-    test_op_assert_ok (test_run_op (run, i));
-  g_assert_true (async_sync_event_is_set (event));
-
-  test_run_unref_and_assert_finalized (run, event);
-  test_run_free (run);
-}
-
-static void
 test_event_clear_after_set (void)
 {
   TestRun *run = test_run_new (2, event_wait_finish);
@@ -163,175 +124,6 @@ test_event_clear_after_set (void)
   test_run_until_done (run, b);
   test_op_assert_ok (b);
   test_run_assert_order (run, 2, 0, 1);
-
-  test_run_unref_and_assert_finalized (run, event);
-  test_run_free (run);
-}
-
-static void
-test_event_cancel_while_queued (void)
-{
-  TestRun *run = test_run_new (3, event_wait_finish);
-  AsyncSyncEvent *event = async_sync_event_new ();
-  TestOp *a = test_run_op (run, 0);
-  TestOp *b = test_run_op (run, 1);
-  TestOp *c = test_run_op (run, 2);
-
-  g_test_summary ("Cancelling a queued wait removes it at once and fails it "
-                  "with G_IO_ERROR_CANCELLED; the other waiters are still "
-                  "woken by set().");
-
-  start_wait (event, a);
-  test_op_cancellable (b);
-  start_wait (event, b);
-  start_wait (event, c);
-  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, 3);
-
-  run->in_api = TRUE;
-  g_cancellable_cancel (b->cancellable);
-  run->in_api = FALSE;
-  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, 2);
-  g_assert_false (b->done);
-
-  test_run_until_done (run, b);
-  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_false (a->done);
-  g_assert_false (c->done);
-  g_assert_false (async_sync_event_is_set (event));
-
-  async_sync_event_set (event);
-  test_run_until_n_done (run, 3);
-  test_run_assert_order (run, 3, 1, 0, 2);
-  test_op_assert_ok (a);
-  test_op_assert_ok (c);
-
-  test_run_unref_and_assert_finalized (run, event);
-  test_run_free (run);
-}
-
-static void
-test_event_cancel_reverse (void)
-{
-  TestRun *run = test_run_new (N_CANCEL, event_wait_finish);
-  AsyncSyncEvent *event = async_sync_event_new ();
-  guint i;
-
-  g_test_summary ("10,000 queued waits cancelled last-first each leave the "
-                  "queue at once and fail, in cancellation order.");
-
-  for (i = 0; i < N_CANCEL; i++)
-    {
-      test_op_cancellable (test_run_op (run, i));
-      start_wait (event, test_run_op (run, i));
-    }
-  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, N_CANCEL);
-
-  for (i = N_CANCEL; i > 0; i--)
-    {
-      g_cancellable_cancel (test_run_op (run, i - 1)->cancellable);
-      g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, i - 1);
-    }
-
-  test_run_until_n_done (run, N_CANCEL);
-  test_run_assert_order_range (run, N_CANCEL - 1, 0);
-  for (i = 0; i < N_CANCEL; i++)
-    test_op_assert_error (test_run_op (run, i), G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_false (async_sync_event_is_set (event));
-
-  test_run_unref_and_assert_finalized (run, event);
-  test_run_free (run);
-}
-
-static void
-test_event_cancel_after_wake (void)
-{
-  TestRun *run = test_run_new (2, event_wait_finish);
-  AsyncSyncEvent *event = async_sync_event_new ();
-  TestOp *a = test_run_op (run, 0);
-  TestOp *b = test_run_op (run, 1);
-
-  g_test_summary ("A wait woken by set(), or completing at once on a set "
-                  "event, succeeds even if its cancellable fires before its "
-                  "callback runs.");
-
-  test_op_cancellable (a);
-  start_wait (event, a);
-  async_sync_event_set (event);
-  g_cancellable_cancel (a->cancellable);
-  test_run_until_done (run, a);
-  test_op_assert_ok (a);
-
-  test_op_cancellable (b);
-  start_wait (event, b);
-  g_cancellable_cancel (b->cancellable);
-  test_run_until_done (run, b);
-  test_op_assert_ok (b);
-
-  test_run_unref_and_assert_finalized (run, event);
-  test_run_free (run);
-}
-
-static void
-test_event_cancel_pre_cancelled (void)
-{
-  TestRun *run = test_run_new (2, event_wait_finish);
-  AsyncSyncEvent *event = async_sync_event_new ();
-  TestOp *a = test_run_op (run, 0);
-  TestOp *b = test_run_op (run, 1);
-
-  g_test_summary ("An already-cancelled cancellable fails the wait, even on "
-                  "a set event, and never queues it.");
-
-  g_cancellable_cancel (test_op_cancellable (a));
-  start_wait (event, a);
-  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, 0);
-  test_run_until_done (run, a);
-  test_op_assert_error (a, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-
-  async_sync_event_set (event);
-  g_cancellable_cancel (test_op_cancellable (b));
-  run->in_api = TRUE;
-  start_wait (event, b);
-  run->in_api = FALSE;
-  g_assert_false (b->done);
-  test_run_until_done (run, b);
-  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_true (async_sync_event_is_set (event));
-
-  test_run_unref_and_assert_finalized (run, event);
-  test_run_free (run);
-}
-
-static void
-test_event_no_callback_inside (void)
-{
-  TestRun *run = test_run_new (3, event_wait_finish);
-  AsyncSyncEvent *event = async_sync_event_new ();
-  TestOp *a = test_run_op (run, 0);
-  TestOp *b = test_run_op (run, 1);
-  TestOp *c = test_run_op (run, 2);
-
-  g_test_summary ("No callback runs inside set(), clear(), a cancellation "
-                  "or wait_async(), even from a main-loop dispatch.");
-
-  start_wait (event, a);
-  test_op_cancellable (b);
-  start_wait (event, b);
-
-  test_run_in_source (run, test_cancel_in_source, b->cancellable);
-  test_run_in_source (run, set_in_source, event);
-  test_run_in_source (run, clear_in_source, event);
-  test_run_until_n_done (run, 2);
-  test_op_assert_ok (a);
-  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-
-  async_sync_event_set (event);
-  run->in_api = TRUE;
-  start_wait (event, c);
-  run->in_api = FALSE;
-  test_run_until_done (run, c);
-  test_op_assert_ok (c);
-  g_assert_cmpuint (run->max_depth, ==, 1);
 
   test_run_unref_and_assert_finalized (run, event);
   test_run_free (run);
@@ -408,47 +200,6 @@ test_event_wake_100000 (void)
     g_assert_true (test_run_op (run, i)->ok);
 
   test_run_unref_and_assert_finalized (run, event);
-  test_run_free (run);
-}
-
-static void
-test_event_waiters_keep_alive (void)
-{
-  TestRun *run = test_run_new (3, event_wait_finish);
-  AsyncSyncEvent *event = async_sync_event_new ();
-  gpointer weak = event;
-  guint i;
-
-  g_test_summary ("Queued waits keep the event alive after its last user "
-                  "reference is dropped; it is freed once they are done.");
-
-  g_object_add_weak_pointer (G_OBJECT (event), &weak);
-  for (i = 0; i < 3; i++)
-    {
-      test_op_cancellable (test_run_op (run, i));
-      start_wait (event, test_run_op (run, i));
-    }
-  g_object_unref (event);
-  event = NULL;
-
-  test_run_drain (run);
-  g_assert_nonnull (weak);
-  g_assert_cmpuint (async_sync_event_get_n_waiting (weak), ==, 3);
-
-  g_cancellable_cancel (test_run_op (run, 0)->cancellable);
-  test_run_until_done (run, test_run_op (run, 0));
-  g_assert_nonnull (weak);
-
-  /* The last two are woken: still alive until their callbacks ran. */
-  async_sync_event_set (weak);
-  g_assert_nonnull (weak);
-  test_run_until_n_done (run, 3);
-  test_run_assert_order (run, 3, 0, 1, 2);
-  test_op_assert_ok (test_run_op (run, 2));
-
-  test_run_drain (run);
-  g_assert_null (weak);
-
   test_run_free (run);
 }
 
@@ -684,40 +435,6 @@ test_event_blocking (void)
   test_run_free (run);
 }
 
-static void
-test_event_blocking_cancelled (void)
-{
-  TestRun *run = test_run_new (0, event_wait_finish);
-  AsyncSyncEvent *event = async_sync_event_new ();
-  BlockingWait blocking = { event, g_cancellable_new (), TRUE, NULL };
-  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
-  GThread *thread;
-
-  g_test_summary ("A blocked async_sync_event_wait() returns "
-                  "G_IO_ERROR_CANCELLED when cancelled from another thread; "
-                  "an already-cancelled one fails even on a set event.");
-
-  thread = g_thread_new ("blocking", blocking_wait_thread, &blocking);
-  while (async_sync_event_get_n_waiting (event) < 1)
-    g_thread_yield ();
-  g_cancellable_cancel (blocking.cancellable);
-  g_thread_join (thread);
-  g_assert_error (blocking.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_false (blocking.woken);
-  g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, 0);
-
-  async_sync_event_set (event);
-  g_cancellable_cancel (cancelled);
-  g_assert_false (async_sync_event_wait (event, cancelled, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-
-  g_clear_error (&blocking.error);
-  g_clear_object (&blocking.cancellable);
-  test_run_unref_and_assert_finalized (run, event);
-  test_run_free (run);
-}
-
 static GObject *
 make_event (void)
 {
@@ -749,22 +466,14 @@ main (int   argc,
 
   g_test_add_func ("/AsyncSync/Event/properties/getters-and-is-set-property", test_event_properties);
   g_test_add_func ("/AsyncSync/Event/wait/already-set-completes-next-iteration", test_event_wait_already_set);
-  g_test_add_func ("/AsyncSync/Event/set/wakes-all-in-fifo-order", test_event_set_wakes_all_fifo);
   g_test_add_func ("/AsyncSync/Event/set/wakes-only-current-waiters-and-survives-clear", test_event_clear_after_set);
   g_test_add_func ("/AsyncSync/Event/set/wakes-100000-flat", test_event_wake_100000);
-  g_test_add_func ("/AsyncSync/Event/cancel/while-queued", test_event_cancel_while_queued);
-  g_test_add_func ("/AsyncSync/Event/cancel/reverse-order-10000", test_event_cancel_reverse);
-  g_test_add_func ("/AsyncSync/Event/cancel/after-wake-succeeds", test_event_cancel_after_wake);
-  g_test_add_func ("/AsyncSync/Event/cancel/pre-cancelled-fails-even-when-set", test_event_cancel_pre_cancelled);
-  g_test_add_func ("/AsyncSync/Event/dispatch/no-callback-inside-api-calls", test_event_no_callback_inside);
   g_test_add_func ("/AsyncSync/Event/dispatch/completion-order-is-wake-order", test_event_completion_order);
-  g_test_add_func ("/AsyncSync/Event/lifetime/waiters-keep-event-alive", test_event_waiters_keep_alive);
   g_test_add_func ("/AsyncSync/Event/lifetime/freed-with-home-context-never-run", test_event_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/Event/criticals/null-and-wrong-type-arguments", test_event_criticals);
   g_test_add_func ("/AsyncSync/Event/threads/notify-on-home-context", test_event_notify_home_context);
   g_test_add_func ("/AsyncSync/Event/threads/set-wakes-each-thread-on-its-context", test_event_threads);
   g_test_add_func ("/AsyncSync/Event/blocking/wait-from-worker", test_event_blocking);
-  g_test_add_func ("/AsyncSync/Event/blocking/wait-cancelled-from-other-thread", test_event_blocking_cancelled);
 
   return g_test_run ();
 }

@@ -3,7 +3,6 @@
 #include "async-sync-test-harness.h"
 
 #define N_CHAIN          100000
-#define N_CANCEL         10000
 #define N_THREADS        4
 #define N_PER_THREAD     10000
 
@@ -131,80 +130,6 @@ test_lock_acquire_free (void)
   test_run_free (run);
 }
 
-static void
-test_lock_fifo (void)
-{
-  TestRun *run = test_run_new (5, lock_acquire_finish);
-  AsyncSyncLock *lock = async_sync_lock_new ();
-  guint i;
-
-  g_test_summary ("Queued acquisitions are granted in the order they were "
-                  "made, each holding the lock in its callback.");
-
-  g_assert_true (async_sync_lock_try_acquire (lock));
-  for (i = 0; i < 5; i++)
-    {
-      TestOp *op = test_run_op (run, i);
-
-      op->then = record_locked_and_release;
-      start_acquire (lock, op);
-      g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, i + 1);
-    }
-
-  test_run_drain (run);
-  g_assert_cmpuint (run->n_done, ==, 0);
-
-  test_run_in_source (run, release_in_source, lock);
-  test_run_until_n_done (run, 5);
-
-  test_run_assert_order (run, 5, 0, 1, 2, 3, 4);
-  for (i = 0; i < 5; i++)
-    {
-      test_op_assert_ok (test_run_op (run, i));
-      g_assert_true (test_run_op (run, i)->locked_in_callback);
-    }
-  g_assert_false (async_sync_lock_is_locked (lock));
-  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 0);
-
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
-static void
-test_lock_no_barging (void)
-{
-  TestRun *run = test_run_new (3, lock_acquire_finish);
-  AsyncSyncLock *lock = async_sync_lock_new ();
-  TestOp *a = test_run_op (run, 0);
-  TestOp *b = test_run_op (run, 1);
-  TestOp *c = test_run_op (run, 2);
-
-  g_test_summary ("While acquisitions are queued or being handed the lock, "
-                  "try_acquire fails and a new acquisition queues behind them.");
-
-  g_assert_true (async_sync_lock_try_acquire (lock));
-  a->then = record_locked_and_release;
-  b->then = record_locked_and_release;
-  c->then = record_locked_and_release;
-  start_acquire (lock, a);
-  start_acquire (lock, b);
-
-  g_assert_true (async_sync_lock_release (lock, NULL));
-
-  /* a owns the lock now, its callback pending; b is queued. */
-  g_assert_false (async_sync_lock_try_acquire (lock));
-  start_acquire (lock, c);
-  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 2);
-  g_assert_false (c->done);
-
-  test_run_until_n_done (run, 3);
-  test_run_assert_order (run, 3, 0, 1, 2);
-  g_assert_false (async_sync_lock_is_locked (lock));
-
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
 typedef struct
 {
   guint    n_notified;
@@ -274,210 +199,6 @@ test_lock_hand_off_stays_locked (void)
 }
 
 static void
-test_lock_cancel_while_queued (void)
-{
-  TestRun *run = test_run_new (3, lock_acquire_finish);
-  AsyncSyncLock *lock = async_sync_lock_new ();
-  TestOp *a = test_run_op (run, 0);
-  TestOp *b = test_run_op (run, 1);
-  TestOp *c = test_run_op (run, 2);
-
-  g_test_summary ("Cancelling a queued acquisition removes it at once and "
-                  "fails it with G_IO_ERROR_CANCELLED; the others still get "
-                  "the lock, in order.");
-
-  g_assert_true (async_sync_lock_try_acquire (lock));
-  a->then = record_locked_and_release;
-  c->then = record_locked_and_release;
-  start_acquire (lock, a);
-  test_op_cancellable (b);
-  start_acquire (lock, b);
-  start_acquire (lock, c);
-  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 3);
-
-  run->in_api = TRUE;
-  g_cancellable_cancel (b->cancellable);
-  run->in_api = FALSE;
-  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 2);
-  g_assert_false (b->done);
-
-  test_run_until_done (run, b);
-  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_false (a->done);
-  g_assert_false (c->done);
-  g_assert_true (async_sync_lock_is_locked (lock));
-
-  g_assert_true (async_sync_lock_release (lock, NULL));
-  test_run_until_n_done (run, 3);
-  test_run_assert_order (run, 3, 1, 0, 2);
-  test_op_assert_ok (a);
-  test_op_assert_ok (c);
-  g_assert_false (async_sync_lock_is_locked (lock));
-
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
-static void
-test_lock_cancel_reverse (void)
-{
-  TestRun *run = test_run_new (N_CANCEL, lock_acquire_finish);
-  AsyncSyncLock *lock = async_sync_lock_new ();
-  guint i;
-
-  g_test_summary ("10,000 queued acquisitions cancelled last-first each "
-                  "leave the queue at once and fail, in cancellation order; "
-                  "the holder keeps the lock.");
-
-  g_assert_true (async_sync_lock_try_acquire (lock));
-  for (i = 0; i < N_CANCEL; i++)
-    {
-      TestOp *op = test_run_op (run, i);
-
-      test_op_cancellable (op);
-      start_acquire (lock, op);
-    }
-  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, N_CANCEL);
-
-  for (i = N_CANCEL; i > 0; i--)
-    {
-      g_cancellable_cancel (test_run_op (run, i - 1)->cancellable);
-      g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, i - 1);
-    }
-
-  test_run_until_n_done (run, N_CANCEL);
-  test_run_assert_order_range (run, N_CANCEL - 1, 0);
-  for (i = 0; i < N_CANCEL; i++)
-    test_op_assert_error (test_run_op (run, i), G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpuint (run->max_depth, ==, 1);
-
-  g_assert_true (async_sync_lock_is_locked (lock));
-  g_assert_true (async_sync_lock_release (lock, NULL));
-  g_assert_false (async_sync_lock_is_locked (lock));
-
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
-static void
-test_lock_cancel_after_grant (void)
-{
-  TestRun *run = test_run_new (2, lock_acquire_finish);
-  AsyncSyncLock *lock = async_sync_lock_new ();
-  TestOp *a = test_run_op (run, 0);
-  TestOp *b = test_run_op (run, 1);
-
-  g_test_summary ("Once the lock was handed over, cancelling does nothing: "
-                  "the acquisition succeeds, holds the lock and releases it "
-                  "normally.");
-
-  /* Handed over by release(). */
-  g_assert_true (async_sync_lock_try_acquire (lock));
-  a->then = record_locked;
-  test_op_cancellable (a);
-  start_acquire (lock, a);
-  g_assert_true (async_sync_lock_release (lock, NULL));
-  g_cancellable_cancel (a->cancellable);
-
-  test_run_until_done (run, a);
-  test_op_assert_ok (a);
-  g_assert_true (a->locked_in_callback);
-  g_assert_true (async_sync_lock_is_locked (lock));
-  g_assert_true (async_sync_lock_release (lock, NULL));
-  g_assert_false (async_sync_lock_is_locked (lock));
-
-  /* Granted at once, the lock being free. */
-  b->then = record_locked;
-  test_op_cancellable (b);
-  start_acquire (lock, b);
-  g_cancellable_cancel (b->cancellable);
-
-  test_run_until_done (run, b);
-  test_op_assert_ok (b);
-  g_assert_true (b->locked_in_callback);
-  g_assert_true (async_sync_lock_release (lock, NULL));
-  g_assert_false (async_sync_lock_is_locked (lock));
-  g_assert_true (async_sync_lock_try_acquire (lock));
-  g_assert_true (async_sync_lock_release (lock, NULL));
-
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
-static void
-test_lock_cancel_pre_cancelled (void)
-{
-  TestRun *run = test_run_new (2, lock_acquire_finish);
-  AsyncSyncLock *lock = async_sync_lock_new ();
-  TestOp *a = test_run_op (run, 0);
-  TestOp *b = test_run_op (run, 1);
-
-  g_test_summary ("An already-cancelled cancellable fails the acquisition "
-                  "without taking the free lock and without queueing.");
-
-  g_cancellable_cancel (test_op_cancellable (a));
-  run->in_api = TRUE;
-  start_acquire (lock, a);
-  run->in_api = FALSE;
-  g_assert_false (async_sync_lock_is_locked (lock));
-  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 0);
-  g_assert_false (a->done);
-  test_run_until_done (run, a);
-  test_op_assert_error (a, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_false (async_sync_lock_is_locked (lock));
-
-  g_assert_true (async_sync_lock_try_acquire (lock));
-  g_cancellable_cancel (test_op_cancellable (b));
-  start_acquire (lock, b);
-  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 0);
-  test_run_until_done (run, b);
-  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_true (async_sync_lock_release (lock, NULL));
-  g_assert_false (async_sync_lock_is_locked (lock));
-
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
-static void
-test_lock_no_callback_inside (void)
-{
-  TestRun *run = test_run_new (3, lock_acquire_finish);
-  AsyncSyncLock *lock = async_sync_lock_new ();
-  TestOp *a = test_run_op (run, 0);
-  TestOp *b = test_run_op (run, 1);
-  TestOp *c = test_run_op (run, 2);
-
-  g_test_summary ("No callback runs inside release(), a cancellation or "
-                  "acquire_async(), even when called from a main-loop "
-                  "dispatch where GTask would return synchronously.");
-
-  g_assert_true (async_sync_lock_try_acquire (lock));
-  a->then = record_locked;
-  start_acquire (lock, a);
-  test_op_cancellable (b);
-  start_acquire (lock, b);
-
-  test_run_in_source (run, release_in_source, lock);
-  test_run_in_source (run, test_cancel_in_source, b->cancellable);
-  test_run_until_n_done (run, 2);
-  test_op_assert_ok (a);
-  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-
-  test_run_in_source (run, release_in_source, lock);
-  run->in_api = TRUE;
-  start_acquire (lock, c);
-  run->in_api = FALSE;
-  test_run_until_done (run, c);
-  test_op_assert_ok (c);
-  g_assert_true (async_sync_lock_release (lock, NULL));
-  g_assert_cmpuint (run->max_depth, ==, 1);
-
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
-static void
 test_lock_chain (void)
 {
   TestRun *run = test_run_new (N_CHAIN, lock_acquire_finish);
@@ -512,151 +233,6 @@ test_lock_chain (void)
   test_run_free (run);
 }
 
-/* Queues @n acquisitions that each release in their callback, then lets
- * the first one go: a chain of @n hand-offs. */
-static void
-start_chain (TestRun       *run,
-             AsyncSyncLock *lock,
-             guint          n)
-{
-  guint i;
-
-  g_assert_true (async_sync_lock_try_acquire (lock));
-  for (i = 0; i < n; i++)
-    {
-      TestOp *op = test_run_op (run, i);
-
-      op->then = record_locked_and_release;
-      start_acquire (lock, op);
-    }
-  g_assert_true (async_sync_lock_release (lock, NULL));
-}
-
-typedef struct
-{
-  TestRun *run;
-  guint    n_done_seen;
-  gboolean ran;
-} Bystander;
-
-static gboolean
-bystander_cb (gpointer user_data)
-{
-  Bystander *bystander = user_data;
-
-  bystander->n_done_seen = bystander->run->n_done;
-  bystander->ran = TRUE;
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-test_lock_chain_yields (gconstpointer data)
-{
-  gint priority = GPOINTER_TO_INT (data);
-  TestRun *run = test_run_new (N_CANCEL, lock_acquire_finish);
-  AsyncSyncLock *lock = async_sync_lock_new ();
-  Bystander bystander = { run, 0, FALSE };
-  GSource *source;
-
-  g_test_summary ("A long chain of hand-offs is dispatched in bounded "
-                  "slices, yielding to every other ready source: one of the "
-                  "same or a lower priority (a redraw, an idle) runs before "
-                  "the chain is over.");
-
-  start_chain (run, lock, N_CANCEL);
-
-  source = g_idle_source_new ();
-  g_source_set_priority (source, priority);
-  g_source_set_callback (source, bystander_cb, &bystander, NULL);
-  g_source_attach (source, run->context);
-  g_source_unref (source);
-
-  test_run_until_n_done (run, N_CANCEL);
-  g_assert_true (bystander.ran);
-  g_assert_cmpuint (bystander.n_done_seen, <, N_CANCEL);
-  g_assert_false (async_sync_lock_is_locked (lock));
-
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
-/* The dispatcher's documented bounds (see the "Contexts and threads"
- * chapter): at most this many completions per turn, and at least
- * BATCH_MIN (it reads the clock only every BATCH_MIN completions). */
-#define BATCH_MAX 1024
-#define BATCH_MIN 32
-
-static void
-test_lock_chain_beside_busy_source (gconstpointer data)
-{
-  gint priority = GPOINTER_TO_INT (data);
-  TestRun *run = test_run_new (N_CANCEL, lock_acquire_finish);
-  AsyncSyncLock *lock = async_sync_lock_new ();
-  TestBusySource busy;
-
-  g_test_summary ("A long chain of hand-offs beside an idle that is always "
-                  "ready (chunked work in an application): the chain keeps "
-                  "flowing, one batch at a time, and the idle runs between "
-                  "every two batches, whatever its priority.");
-
-  start_chain (run, lock, N_CANCEL);
-
-  test_busy_source_start (&busy, run, priority);
-  /* Two iterations per batch at most: one for the batch, one for others. */
-  test_run_until_n_done_within (run, N_CANCEL, 2 * (N_CANCEL / BATCH_MIN + 1));
-  test_busy_source_stop (&busy);
-  g_assert_cmpuint (run->n_done, ==, N_CANCEL);
-
-  test_run_assert_order_range (run, 0, N_CANCEL - 1);
-  g_assert_cmpuint (busy.n_runs, >, 0);
-  g_assert_cmpuint (busy.max_completions_between_runs, <=, BATCH_MAX);
-  g_assert_false (async_sync_lock_is_locked (lock));
-
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
-static void
-test_lock_waiters_keep_alive (void)
-{
-  TestRun *run = test_run_new (3, lock_acquire_finish);
-  AsyncSyncLock *lock = async_sync_lock_new ();
-  gpointer weak = lock;
-  guint i;
-
-  g_test_summary ("Queued acquisitions keep the lock alive after its last "
-                  "user reference is dropped; it is freed once they are done.");
-
-  g_object_add_weak_pointer (G_OBJECT (lock), &weak);
-  g_assert_true (async_sync_lock_try_acquire (lock));
-  for (i = 0; i < 3; i++)
-    {
-      test_run_op (run, i)->then = record_locked;
-      start_acquire (lock, test_run_op (run, i));
-    }
-  g_object_unref (lock);
-  lock = NULL;
-
-  /* Each holder releases through the weak pointer, which must still be
-   * set: the waiters behind it keep the lock alive. */
-  for (i = 0; i < 3; i++)
-    {
-      g_assert_nonnull (weak);
-      g_assert_true (async_sync_lock_release (weak, NULL));
-      test_run_until_done (run, test_run_op (run, i));
-      test_op_assert_ok (test_run_op (run, i));
-      g_assert_true (test_run_op (run, i)->locked_in_callback);
-    }
-  test_run_assert_order (run, 3, 0, 1, 2);
-
-  /* The last holder never released: dropping the lock while held is fine. */
-  test_run_drain (run);
-  g_assert_null (weak);
-
-  test_run_free (run);
-}
-
 static void
 test_lock_errors_not_locked (void)
 {
@@ -684,29 +260,6 @@ test_lock_errors_not_locked (void)
 
   test_run_unref_and_assert_finalized (run, lock);
   test_run_free (run);
-}
-
-static void
-test_error_domain (void)
-{
-  GEnumClass *enum_class;
-  GEnumValue *value;
-
-  g_test_summary ("The error domain and its enum are registered for bindings.");
-
-  g_assert_cmpstr (g_quark_to_string (ASYNC_SYNC_ERROR), ==, "async-sync-error-quark");
-  g_assert_true (G_TYPE_IS_ENUM (ASYNC_SYNC_TYPE_ERROR));
-
-  enum_class = g_type_class_ref (ASYNC_SYNC_TYPE_ERROR);
-  value = g_enum_get_value (enum_class, ASYNC_SYNC_ERROR_NOT_LOCKED);
-  g_assert_nonnull (value);
-  g_assert_cmpstr (value->value_nick, ==, "not-locked");
-  value = g_enum_get_value (enum_class, ASYNC_SYNC_ERROR_VALUE);
-  g_assert_nonnull (value);
-  g_assert_cmpstr (value->value_nick, ==, "value");
-  value = g_enum_get_value (enum_class, ASYNC_SYNC_ERROR_BROKEN_BARRIER);
-  g_assert_nonnull (value);
-  g_type_class_unref (enum_class);
 }
 
 static void
@@ -965,45 +518,6 @@ test_lock_blocking (void)
   test_run_free (run);
 }
 
-static void
-test_lock_blocking_cancelled (void)
-{
-  TestRun *run = test_run_new (0, lock_acquire_finish);
-  AsyncSyncLock *lock = async_sync_lock_new ();
-  BlockingAcquire blocking = { lock, g_cancellable_new (), TRUE, FALSE, NULL };
-  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
-  GThread *thread;
-
-  g_test_summary ("A blocked async_sync_lock_acquire() returns "
-                  "G_IO_ERROR_CANCELLED when its cancellable is cancelled "
-                  "from another thread; an already-cancelled one fails at "
-                  "once without taking the free lock.");
-
-  g_assert_true (async_sync_lock_try_acquire (lock));
-  thread = g_thread_new ("blocking", blocking_acquire_thread, &blocking);
-  test_wait_for_count ((TestCountFunc) async_sync_lock_get_n_waiting, lock, 1);
-  g_cancellable_cancel (blocking.cancellable);
-  g_thread_join (thread);
-
-  g_assert_error (blocking.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_false (blocking.acquired);
-  g_assert_true (blocking.locked_after);
-  g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 0);
-  g_assert_true (async_sync_lock_release (lock, NULL));
-  g_assert_false (async_sync_lock_is_locked (lock));
-
-  g_cancellable_cancel (cancelled);
-  g_assert_false (async_sync_lock_acquire (lock, cancelled, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_false (async_sync_lock_is_locked (lock));
-
-  g_clear_error (&blocking.error);
-  g_clear_object (&blocking.cancellable);
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
 static GObject *
 make_lock (void)
 {
@@ -1033,40 +547,16 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/AsyncSync/Error/domain-and-enum-registered", test_error_domain);
   g_test_add_func ("/AsyncSync/Lock/properties/getters-and-locked-property", test_lock_properties);
   g_test_add_func ("/AsyncSync/Lock/acquire/free-lock-taken-at-once-completes-later", test_lock_acquire_free);
-  g_test_add_func ("/AsyncSync/Lock/fifo/grant-order-is-call-order", test_lock_fifo);
-  g_test_add_func ("/AsyncSync/Lock/fifo/no-barging", test_lock_no_barging);
   g_test_add_func ("/AsyncSync/Lock/hand-off/stays-locked", test_lock_hand_off_stays_locked);
   g_test_add_func ("/AsyncSync/Lock/hand-off/chain-of-100000-is-flat", test_lock_chain);
-  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-yields-to-other-sources/default",
-                        GINT_TO_POINTER (G_PRIORITY_DEFAULT), test_lock_chain_yields);
-  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-yields-to-other-sources/redraw",
-                        GINT_TO_POINTER (G_PRIORITY_HIGH_IDLE + 20), test_lock_chain_yields);
-  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-yields-to-other-sources/idle",
-                        GINT_TO_POINTER (G_PRIORITY_DEFAULT_IDLE), test_lock_chain_yields);
-  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-yields-to-other-sources/low",
-                        GINT_TO_POINTER (G_PRIORITY_LOW), test_lock_chain_yields);
-  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-beside-always-ready-idle/default",
-                        GINT_TO_POINTER (G_PRIORITY_DEFAULT), test_lock_chain_beside_busy_source);
-  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-beside-always-ready-idle/high-idle",
-                        GINT_TO_POINTER (G_PRIORITY_HIGH_IDLE), test_lock_chain_beside_busy_source);
-  g_test_add_data_func ("/AsyncSync/Lock/hand-off/chain-beside-always-ready-idle/default-idle",
-                        GINT_TO_POINTER (G_PRIORITY_DEFAULT_IDLE), test_lock_chain_beside_busy_source);
-  g_test_add_func ("/AsyncSync/Lock/cancel/while-queued", test_lock_cancel_while_queued);
-  g_test_add_func ("/AsyncSync/Lock/cancel/reverse-order-10000", test_lock_cancel_reverse);
-  g_test_add_func ("/AsyncSync/Lock/cancel/after-grant-succeeds", test_lock_cancel_after_grant);
-  g_test_add_func ("/AsyncSync/Lock/cancel/pre-cancelled-takes-nothing", test_lock_cancel_pre_cancelled);
-  g_test_add_func ("/AsyncSync/Lock/dispatch/no-callback-inside-api-calls", test_lock_no_callback_inside);
-  g_test_add_func ("/AsyncSync/Lock/lifetime/waiters-keep-lock-alive", test_lock_waiters_keep_alive);
   g_test_add_func ("/AsyncSync/Lock/lifetime/freed-with-home-context-never-run", test_lock_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/Lock/errors/release-unlocked-is-not-locked", test_lock_errors_not_locked);
   g_test_add_func ("/AsyncSync/Lock/criticals/null-and-wrong-type-arguments", test_lock_criticals);
   g_test_add_func ("/AsyncSync/Lock/threads/four-contexts-mutual-exclusion", test_lock_threads);
   g_test_add_func ("/AsyncSync/Lock/threads/notify-on-home-context", test_lock_notify_home_context);
   g_test_add_func ("/AsyncSync/Lock/blocking/acquire-from-worker", test_lock_blocking);
-  g_test_add_func ("/AsyncSync/Lock/blocking/acquire-cancelled-from-other-thread", test_lock_blocking_cancelled);
 
   return g_test_run ();
 }

@@ -397,71 +397,6 @@ test_rw_lock_cancel_queued_reader (void)
 }
 
 static void
-test_rw_lock_cancel_after_grant (void)
-{
-  TestRun *run = test_run_new (2, read_acquire_finish);
-  AsyncSyncRWLock *lock = async_sync_rw_lock_new ();
-  TestOp *w = test_run_op (run, 0);
-  TestOp *r = test_run_op (run, 1);
-
-  g_test_summary ("Once granted, a cancellation does nothing: the "
-                  "acquisition succeeds and holds the lock.");
-
-  g_assert_true (async_sync_rw_lock_try_read_acquire (lock));
-  test_op_cancellable (w);
-  w->then = record_write_locked;
-  start_write (lock, w);
-  read_release (lock);
-  g_cancellable_cancel (w->cancellable);
-  test_run_until_done (run, w);
-  test_op_assert_ok (w);
-  g_assert_true (w->locked_in_callback);
-  assert_state (lock, 0, TRUE, 0);
-  write_release (lock);
-
-  test_op_cancellable (r);
-  start_read (lock, r);
-  g_cancellable_cancel (r->cancellable);
-  test_run_until_done (run, r);
-  test_op_assert_ok (r);
-  assert_state (lock, 1, FALSE, 0);
-  read_release (lock);
-
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
-static void
-test_rw_lock_cancel_pre_cancelled (void)
-{
-  TestRun *run = test_run_new (2, read_acquire_finish);
-  AsyncSyncRWLock *lock = async_sync_rw_lock_new ();
-  TestOp *r = test_run_op (run, 0);
-  TestOp *w = test_run_op (run, 1);
-
-  g_test_summary ("A pre-cancelled read or write acquisition fails with "
-                  "CANCELLED from a later iteration, without taking the "
-                  "free lock and without queueing.");
-
-  g_cancellable_cancel (test_op_cancellable (r));
-  g_cancellable_cancel (test_op_cancellable (w));
-  run->in_api = TRUE;
-  start_read (lock, r);
-  start_write (lock, w);
-  run->in_api = FALSE;
-  assert_state (lock, 0, FALSE, 0);
-  test_run_until_n_done (run, 2);
-  test_op_assert_error (r, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  test_op_assert_error (w, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  assert_state (lock, 0, FALSE, 0);
-  g_assert_true (async_sync_rw_lock_try_write_acquire (lock));
-  write_release (lock);
-
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
-static void
 test_rw_lock_release_misuse (void)
 {
   TestRun *run = test_run_new (0, read_acquire_finish);
@@ -627,90 +562,6 @@ test_rw_lock_notify (void)
   g_assert_cmpuint (notifications.n_readers_notified, ==, 2);
 
   test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
-static gboolean
-write_release_in_source (gpointer data)
-{
-  write_release (data);
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-read_release_in_source (gpointer data)
-{
-  read_release (data);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-test_rw_lock_no_callback_inside (void)
-{
-  TestRun *run = test_run_new (4, read_acquire_finish);
-  AsyncSyncRWLock *lock = async_sync_rw_lock_new ();
-  TestOp *r = test_run_op (run, 0);
-  TestOp *w = test_run_op (run, 1);
-  TestOp *r2 = test_run_op (run, 2);
-
-  g_test_summary ("No callback runs inside write_release(), read_release() "
-                  "or the cancellation of a writer that admits readers, "
-                  "even from a main-loop dispatch.");
-
-  g_assert_true (async_sync_rw_lock_try_write_acquire (lock));
-  start_read (lock, r);
-  test_run_in_source (run, write_release_in_source, lock);
-  test_run_until_done (run, r);
-  test_op_assert_ok (r);
-
-  start_write (lock, w);
-  test_run_in_source (run, read_release_in_source, lock);
-  test_run_until_done (run, w);
-  test_op_assert_ok (w);
-  write_release (lock);
-
-  g_assert_true (async_sync_rw_lock_try_read_acquire (lock));
-  test_op_cancellable (w = test_run_op (run, 3));
-  start_write (lock, w);
-  start_read (lock, r2);
-  test_run_in_source (run, test_cancel_in_source, w->cancellable);
-  test_run_until_n_done (run, 4);
-  test_op_assert_error (w, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  test_op_assert_ok (r2);
-  read_release (lock);
-  read_release (lock);
-  g_assert_cmpuint (run->max_depth, ==, 1);
-
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
-static void
-test_rw_lock_waiters_keep_alive (void)
-{
-  TestRun *run = test_run_new (2, read_acquire_finish);
-  AsyncSyncRWLock *lock = async_sync_rw_lock_new ();
-  gpointer weak = lock;
-
-  g_test_summary ("Queued acquisitions keep the lock alive after its last "
-                  "user reference is dropped; it is finalized once they "
-                  "completed, even if still held.");
-
-  g_object_add_weak_pointer (G_OBJECT (lock), &weak);
-  g_assert_true (async_sync_rw_lock_try_write_acquire (lock));
-  start_read (lock, test_run_op (run, 0));
-  start_read (lock, test_run_op (run, 1));
-  g_object_unref (lock);
-  test_run_drain (run);
-  g_assert_nonnull (weak);
-
-  write_release (weak);
-  test_run_until_n_done (run, 2);
-  test_run_drain (run);
-  g_assert_null (weak);
-
   test_run_free (run);
 }
 
@@ -1024,34 +875,6 @@ test_rw_lock_blocking (void)
   test_run_free (run);
 }
 
-static void
-test_rw_lock_blocking_cancelled (void)
-{
-  TestRun *run = test_run_new (0, read_acquire_finish);
-  AsyncSyncRWLock *lock = async_sync_rw_lock_new ();
-  BlockingAcquire writer = { lock, TRUE, g_cancellable_new (), TRUE, FALSE, NULL };
-  GThread *thread;
-
-  g_test_summary ("A blocked write_acquire returns CANCELLED when cancelled "
-                  "from another thread; the readers keep the lock.");
-
-  g_assert_true (async_sync_rw_lock_try_read_acquire (lock));
-  thread = g_thread_new ("writer", blocking_acquire_thread, &writer);
-  test_wait_for_count ((TestCountFunc) async_sync_rw_lock_get_n_waiting, lock, 1);
-  g_cancellable_cancel (writer.cancellable);
-  g_thread_join (thread);
-  g_assert_error (writer.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_false (writer.ok);
-  g_assert_false (writer.held_after);
-  assert_state (lock, 1, FALSE, 0);
-  read_release (lock);
-
-  g_clear_error (&writer.error);
-  g_clear_object (&writer.cancellable);
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
 static GObject *
 make_rw_lock (void)
 {
@@ -1088,18 +911,13 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/RWLock/fairness/run-of-readers-admitted-together", test_rw_lock_reader_run);
   g_test_add_func ("/AsyncSync/RWLock/cancel/queued-writer-admits-readers-behind", test_rw_lock_cancel_queued_writer);
   g_test_add_func ("/AsyncSync/RWLock/cancel/queued-reader", test_rw_lock_cancel_queued_reader);
-  g_test_add_func ("/AsyncSync/RWLock/cancel/after-grant-succeeds", test_rw_lock_cancel_after_grant);
-  g_test_add_func ("/AsyncSync/RWLock/cancel/pre-cancelled-takes-nothing", test_rw_lock_cancel_pre_cancelled);
   g_test_add_func ("/AsyncSync/RWLock/errors/release-misuse-is-not-locked", test_rw_lock_release_misuse);
   g_test_add_func ("/AsyncSync/RWLock/try/respects-the-queue", test_rw_lock_try_respects_queue);
   g_test_add_func ("/AsyncSync/RWLock/notify/on-home-context-coalesced", test_rw_lock_notify);
-  g_test_add_func ("/AsyncSync/RWLock/dispatch/no-callback-inside-api-calls", test_rw_lock_no_callback_inside);
-  g_test_add_func ("/AsyncSync/RWLock/lifetime/waiters-keep-lock-alive", test_rw_lock_waiters_keep_alive);
   g_test_add_func ("/AsyncSync/RWLock/lifetime/freed-with-home-context-never-run", test_rw_lock_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/RWLock/criticals/null-and-wrong-type-arguments", test_rw_lock_criticals);
   g_test_add_func ("/AsyncSync/RWLock/threads/writers-exclude-readers-and-writers", test_rw_lock_threads);
   g_test_add_func ("/AsyncSync/RWLock/blocking/acquire-from-worker", test_rw_lock_blocking);
-  g_test_add_func ("/AsyncSync/RWLock/blocking/write-cancelled-from-other-thread", test_rw_lock_blocking_cancelled);
 
   return g_test_run ();
 }

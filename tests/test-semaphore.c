@@ -3,7 +3,6 @@
 #include "async-sync-test-harness.h"
 
 #define N_CHAIN      100000
-#define N_CANCEL     10000
 #define N_THREADS    4
 #define N_PER_THREAD 2000
 
@@ -150,38 +149,6 @@ test_semaphore_acquire_free (void)
 }
 
 static void
-test_semaphore_fifo (void)
-{
-  TestRun *run = test_run_new (5, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
-  guint i;
-
-  g_test_summary ("Queued acquisitions get permits in call order.");
-
-  for (i = 0; i < 5; i++)
-    {
-      test_run_op (run, i)->then = record_locked_and_release;
-      start_acquire (sem, test_run_op (run, i));
-      g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, i + 1);
-    }
-  test_run_drain (run);
-  g_assert_cmpuint (run->n_done, ==, 0);
-
-  test_run_in_source (run, release_in_source, sem);
-  test_run_until_n_done (run, 5);
-  test_run_assert_order (run, 5, 0, 1, 2, 3, 4);
-  for (i = 0; i < 5; i++)
-    {
-      test_op_assert_ok (test_run_op (run, i));
-      g_assert_true (test_run_op (run, i)->locked_in_callback);
-    }
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
-
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
-static void
 test_semaphore_release_each_wakes_one (void)
 {
   TestRun *run = test_run_new (3, sem_acquire_finish);
@@ -207,34 +174,6 @@ test_semaphore_release_each_wakes_one (void)
   test_run_assert_order (run, 3, 0, 1, 2);
   g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
   release (sem);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
-
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
-static void
-test_semaphore_no_barging (void)
-{
-  TestRun *run = test_run_new (2, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
-  TestOp *a = test_run_op (run, 0);
-  TestOp *b = test_run_op (run, 1);
-
-  g_test_summary ("A permit released to a waiter is not up for grabs: "
-                  "try_acquire fails and a new acquisition queues.");
-
-  a->then = record_locked_and_release;
-  b->then = record_locked_and_release;
-  start_acquire (sem, a);
-  release (sem);
-  g_assert_false (async_sync_semaphore_try_acquire (sem));
-  start_acquire (sem, b);
-  g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 1);
-  g_assert_false (b->done);
-
-  test_run_until_n_done (run, 2);
-  test_run_assert_order (run, 2, 0, 1);
   g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
 
   test_run_unref_and_assert_finalized (run, sem);
@@ -300,252 +239,6 @@ test_semaphore_hand_off (void)
   test_run_drain (run);
   g_assert_cmpuint (notifications.n_notified, ==, 2);
   g_assert_cmpuint (notifications.last_value, ==, 1);
-
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
-/* The dispatcher's documented bounds (see the "Contexts and threads"
- * chapter): at most BATCH_MAX completions per turn, and at least
- * BATCH_MIN (it reads the clock only every BATCH_MIN completions). */
-#define BATCH_MAX 1024
-#define BATCH_MIN 32
-#define N_BACKLOG 2000
-
-/* Queues @n acquisitions, then grants them all at once: a backlog of @n
- * ready completions. */
-static void
-grant_backlog (TestRun            *run,
-               AsyncSyncSemaphore *sem,
-               guint               n)
-{
-  guint i;
-
-  for (i = 0; i < n; i++)
-    start_acquire (sem, test_run_op (run, i));
-  g_assert_true (async_sync_semaphore_release_many (sem, n, NULL));
-}
-
-static void
-test_semaphore_backlog_beside_busy_source (gconstpointer data)
-{
-  gint priority = GPOINTER_TO_INT (data);
-  TestRun *run = test_run_new (N_BACKLOG, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
-  TestBusySource busy;
-
-  g_test_summary ("A backlog of N granted waiters completes in about "
-                  "2 N / batch iterations while an idle that is always ready "
-                  "runs beside it, whatever the idle's priority: completions "
-                  "never wait for the application to go idle.");
-
-  test_busy_source_start (&busy, run, priority);
-  grant_backlog (run, sem, N_BACKLOG);
-
-  test_run_until_n_done_within (run, N_BACKLOG, 2 * (N_BACKLOG / BATCH_MIN + 1));
-  test_busy_source_stop (&busy);
-  g_assert_cmpuint (run->n_done, ==, N_BACKLOG);
-  test_run_assert_order_range (run, 0, N_BACKLOG - 1);
-  /* ... and the idle was not starved either. */
-  g_assert_cmpuint (busy.n_runs, >, 0);
-  g_assert_cmpuint (busy.max_completions_between_runs, <=, BATCH_MAX);
-
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
-static void
-test_semaphore_backlog_drained_without_blocking (void)
-{
-  TestRun *run = test_run_new (N_BACKLOG, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
-
-  g_test_summary ("`while (g_main_context_iteration (ctx, FALSE));` runs a "
-                  "backlog longer than one batch to the end: the iteration "
-                  "in which the dispatcher lets other sources go first still "
-                  "reports that something was dispatched.");
-
-  grant_backlog (run, sem, N_BACKLOG);
-
-  while (g_main_context_iteration (run->context, FALSE))
-    ;
-  g_assert_cmpuint (run->n_done, ==, N_BACKLOG);
-  test_run_assert_order_range (run, 0, N_BACKLOG - 1);
-
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
-static void
-test_semaphore_cancel_while_queued (void)
-{
-  TestRun *run = test_run_new (3, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
-  TestOp *a = test_run_op (run, 0);
-  TestOp *b = test_run_op (run, 1);
-  TestOp *c = test_run_op (run, 2);
-
-  g_test_summary ("Cancelling a queued acquisition removes it at once and "
-                  "fails it CANCELLED; it takes no permit and the others "
-                  "still get theirs in order.");
-
-  start_acquire (sem, a);
-  test_op_cancellable (b);
-  start_acquire (sem, b);
-  start_acquire (sem, c);
-
-  run->in_api = TRUE;
-  g_cancellable_cancel (b->cancellable);
-  run->in_api = FALSE;
-  g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 2);
-  test_run_until_done (run, b);
-  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_false (a->done);
-  g_assert_false (c->done);
-
-  release (sem);
-  release (sem);
-  test_run_until_n_done (run, 3);
-  test_run_assert_order (run, 3, 1, 0, 2);
-  test_op_assert_ok (a);
-  test_op_assert_ok (c);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
-  release (sem);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
-
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
-static void
-test_semaphore_cancel_reverse (void)
-{
-  TestRun *run = test_run_new (N_CANCEL, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
-  guint i;
-
-  g_test_summary ("10,000 queued acquisitions cancelled last-first each "
-                  "leave the queue at once and fail in cancellation order; "
-                  "no permit is taken.");
-
-  for (i = 0; i < N_CANCEL; i++)
-    {
-      test_op_cancellable (test_run_op (run, i));
-      start_acquire (sem, test_run_op (run, i));
-    }
-  for (i = N_CANCEL; i > 0; i--)
-    {
-      g_cancellable_cancel (test_run_op (run, i - 1)->cancellable);
-      g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, i - 1);
-    }
-
-  test_run_until_n_done (run, N_CANCEL);
-  test_run_assert_order_range (run, N_CANCEL - 1, 0);
-  for (i = 0; i < N_CANCEL; i++)
-    test_op_assert_error (test_run_op (run, i), G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  release (sem);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
-
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
-static void
-test_semaphore_cancel_after_grant (void)
-{
-  TestRun *run = test_run_new (2, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
-  TestOp *a = test_run_op (run, 0);
-  TestOp *b = test_run_op (run, 1);
-
-  g_test_summary ("A permit handed over (by release or at once) is kept "
-                  "when the cancellable fires later; releasing it restores "
-                  "the value.");
-
-  test_op_cancellable (a);
-  start_acquire (sem, a);
-  release (sem);
-  g_cancellable_cancel (a->cancellable);
-  test_run_until_done (run, a);
-  test_op_assert_ok (a);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
-  release (sem);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
-
-  test_op_cancellable (b);
-  start_acquire (sem, b);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
-  g_cancellable_cancel (b->cancellable);
-  test_run_until_done (run, b);
-  test_op_assert_ok (b);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
-  release (sem);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
-
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
-static void
-test_semaphore_cancel_pre_cancelled (void)
-{
-  TestRun *run = test_run_new (2, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = async_sync_semaphore_new (1);
-  TestOp *a = test_run_op (run, 0);
-  TestOp *b = test_run_op (run, 1);
-
-  g_test_summary ("An already-cancelled cancellable fails the acquisition "
-                  "without taking a free permit and without queueing.");
-
-  g_cancellable_cancel (test_op_cancellable (a));
-  start_acquire (sem, a);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
-  g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 0);
-  test_run_until_done (run, a);
-  test_op_assert_error (a, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
-
-  g_assert_true (async_sync_semaphore_try_acquire (sem));
-  g_cancellable_cancel (test_op_cancellable (b));
-  start_acquire (sem, b);
-  g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 0);
-  test_run_until_done (run, b);
-  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  release (sem);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
-
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
-static void
-test_semaphore_no_callback_inside (void)
-{
-  TestRun *run = test_run_new (3, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
-  TestOp *a = test_run_op (run, 0);
-  TestOp *b = test_run_op (run, 1);
-  TestOp *c = test_run_op (run, 2);
-
-  g_test_summary ("No callback runs inside release(), a cancellation or "
-                  "acquire_async(), even from a main-loop dispatch.");
-
-  start_acquire (sem, a);
-  test_op_cancellable (b);
-  start_acquire (sem, b);
-  test_run_in_source (run, release_in_source, sem);
-  test_run_in_source (run, test_cancel_in_source, b->cancellable);
-  test_run_until_n_done (run, 2);
-  test_op_assert_ok (a);
-  test_op_assert_error (b, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-
-  test_run_in_source (run, release_in_source, sem);
-  run->in_api = TRUE;
-  start_acquire (sem, c);
-  run->in_api = FALSE;
-  test_run_until_done (run, c);
-  test_op_assert_ok (c);
-  g_assert_cmpuint (run->max_depth, ==, 1);
 
   test_run_unref_and_assert_finalized (run, sem);
   test_run_free (run);
@@ -628,38 +321,6 @@ test_semaphore_chain (void)
   g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
 
   test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
-static void
-test_semaphore_waiters_keep_alive (void)
-{
-  TestRun *run = test_run_new (2, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
-  gpointer weak = sem;
-
-  g_test_summary ("Queued acquisitions keep the semaphore alive after its "
-                  "last user reference is dropped; it is freed once they are "
-                  "done.");
-
-  g_object_add_weak_pointer (G_OBJECT (sem), &weak);
-  start_acquire (sem, test_run_op (run, 0));
-  start_acquire (sem, test_run_op (run, 1));
-  g_object_unref (sem);
-  sem = NULL;
-
-  test_run_drain (run);
-  g_assert_nonnull (weak);
-  release (weak);
-  test_run_until_done (run, test_run_op (run, 0));
-  g_assert_nonnull (weak);
-  release (weak);
-  test_run_until_done (run, test_run_op (run, 1));
-  test_run_assert_order (run, 2, 0, 1);
-
-  test_run_drain (run);
-  g_assert_null (weak);
-
   test_run_free (run);
 }
 
@@ -927,41 +588,6 @@ test_semaphore_blocking (void)
   test_run_free (run);
 }
 
-static void
-test_semaphore_blocking_cancelled (void)
-{
-  TestRun *run = test_run_new (0, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
-  BlockingAcquire blocking = { sem, g_cancellable_new (), TRUE, NULL };
-  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
-  GThread *thread;
-
-  g_test_summary ("A blocked async_sync_semaphore_acquire() returns "
-                  "CANCELLED when cancelled from another thread, taking "
-                  "nothing; an already-cancelled one does not take a free "
-                  "permit.");
-
-  thread = g_thread_new ("blocking", blocking_acquire_thread, &blocking);
-  test_wait_for_count ((TestCountFunc) async_sync_semaphore_get_n_waiting, sem, 1);
-  g_cancellable_cancel (blocking.cancellable);
-  g_thread_join (thread);
-  g_assert_error (blocking.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_false (blocking.acquired);
-  g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 0);
-
-  release (sem);
-  g_cancellable_cancel (cancelled);
-  g_assert_false (async_sync_semaphore_acquire (sem, cancelled, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
-
-  g_clear_error (&blocking.error);
-  g_clear_object (&blocking.cancellable);
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
 static GObject *
 make_semaphore (void)
 {
@@ -993,33 +619,16 @@ main (int   argc,
 
   g_test_add_func ("/AsyncSync/Semaphore/properties/value-is-locked-try-acquire", test_semaphore_properties);
   g_test_add_func ("/AsyncSync/Semaphore/acquire/free-permit-taken-at-once-completes-later", test_semaphore_acquire_free);
-  g_test_add_func ("/AsyncSync/Semaphore/fifo/grant-order-is-call-order", test_semaphore_fifo);
   g_test_add_func ("/AsyncSync/Semaphore/fifo/each-release-wakes-one", test_semaphore_release_each_wakes_one);
-  g_test_add_func ("/AsyncSync/Semaphore/fifo/no-barging", test_semaphore_no_barging);
   g_test_add_func ("/AsyncSync/Semaphore/hand-off/value-stays-zero", test_semaphore_hand_off);
   g_test_add_func ("/AsyncSync/Semaphore/hand-off/chain-of-100000-is-flat", test_semaphore_chain);
-  g_test_add_data_func ("/AsyncSync/Semaphore/dispatch/backlog-beside-always-ready-idle/default",
-                        GINT_TO_POINTER (G_PRIORITY_DEFAULT), test_semaphore_backlog_beside_busy_source);
-  g_test_add_data_func ("/AsyncSync/Semaphore/dispatch/backlog-beside-always-ready-idle/high-idle",
-                        GINT_TO_POINTER (G_PRIORITY_HIGH_IDLE), test_semaphore_backlog_beside_busy_source);
-  g_test_add_data_func ("/AsyncSync/Semaphore/dispatch/backlog-beside-always-ready-idle/default-idle",
-                        GINT_TO_POINTER (G_PRIORITY_DEFAULT_IDLE), test_semaphore_backlog_beside_busy_source);
-  g_test_add_func ("/AsyncSync/Semaphore/dispatch/backlog-drained-by-non-blocking-iterations",
-                   test_semaphore_backlog_drained_without_blocking);
-  g_test_add_func ("/AsyncSync/Semaphore/cancel/while-queued", test_semaphore_cancel_while_queued);
-  g_test_add_func ("/AsyncSync/Semaphore/cancel/reverse-order-10000", test_semaphore_cancel_reverse);
-  g_test_add_func ("/AsyncSync/Semaphore/cancel/after-grant-keeps-permit", test_semaphore_cancel_after_grant);
-  g_test_add_func ("/AsyncSync/Semaphore/cancel/pre-cancelled-takes-nothing", test_semaphore_cancel_pre_cancelled);
-  g_test_add_func ("/AsyncSync/Semaphore/dispatch/no-callback-inside-api-calls", test_semaphore_no_callback_inside);
   g_test_add_func ("/AsyncSync/Semaphore/dispatch/completion-order-is-grant-order", test_semaphore_completion_order);
-  g_test_add_func ("/AsyncSync/Semaphore/lifetime/waiters-keep-semaphore-alive", test_semaphore_waiters_keep_alive);
   g_test_add_func ("/AsyncSync/Semaphore/lifetime/freed-with-home-context-never-run", test_semaphore_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/Semaphore/errors/value-at-maxuint", test_semaphore_errors);
   g_test_add_func ("/AsyncSync/Semaphore/criticals/null-and-wrong-type-arguments", test_semaphore_criticals);
   g_test_add_func ("/AsyncSync/Semaphore/threads/two-permits-four-contexts", test_semaphore_threads);
   g_test_add_func ("/AsyncSync/Semaphore/threads/notify-on-home-context", test_semaphore_notify_home_context);
   g_test_add_func ("/AsyncSync/Semaphore/blocking/acquire-from-worker", test_semaphore_blocking);
-  g_test_add_func ("/AsyncSync/Semaphore/blocking/acquire-cancelled-from-other-thread", test_semaphore_blocking_cancelled);
 
   return g_test_run ();
 }
