@@ -459,29 +459,6 @@ test_bounded_blocking (void)
   test_run_free (run);
 }
 
-static GObject *
-make_bounded (void)
-{
-  return G_OBJECT (async_sync_bounded_semaphore_new (1));
-}
-
-static void
-take_bounded_permit (GObject *semaphore)
-{
-  g_assert_true (async_sync_semaphore_try_acquire (ASYNC_SYNC_SEMAPHORE (semaphore)));
-}
-
-static void
-test_bounded_freed_with_home_never_run (void)
-{
-  g_test_summary ("An object whose home context is never run again is "
-                  "freed when its last reference goes, a property "
-                  "notification pending there or not, and frees that "
-                  "context in turn: neither keeps the other alive.");
-
-  test_assert_freed_with_home_never_run (make_bounded, take_bounded_permit);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -493,7 +470,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/BoundedSemaphore/fifo/hand-off-below-bound", test_bounded_fifo_hand_off);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/hand-off/chain-of-100000-is-flat", test_bounded_chain);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/cancel/queued-after-grant-and-pre-cancelled", test_bounded_cancel);
-  g_test_add_func ("/AsyncSync/BoundedSemaphore/lifetime/freed-with-home-context-never-run", test_bounded_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/criticals/get-bound-wrong-type", test_bounded_criticals);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/threads/release-from-other-thread", test_bounded_threads);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/blocking/acquire-from-worker", test_bounded_blocking);

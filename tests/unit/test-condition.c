@@ -921,30 +921,6 @@ test_condition_blocking (void)
   test_run_free (run);
 }
 
-static GObject *
-make_condition (void)
-{
-  /* With its own lock, made under the same context. */
-  return G_OBJECT (async_sync_condition_new (NULL));
-}
-
-static void
-take_condition_lock (GObject *condition)
-{
-  g_assert_true (async_sync_condition_try_acquire (ASYNC_SYNC_CONDITION (condition)));
-}
-
-static void
-test_condition_freed_with_home_never_run (void)
-{
-  g_test_summary ("An object whose home context is never run again is "
-                  "freed when its last reference goes, a property "
-                  "notification pending there or not, and frees that "
-                  "context in turn: neither keeps the other alive.");
-
-  test_assert_freed_with_home_never_run (make_condition, take_condition_lock);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -963,7 +939,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Condition/wait-for/true-at-once", test_condition_wait_for_true_at_once);
   g_test_add_func ("/AsyncSync/Condition/wait-for/rechecked-after-each-wake-up", test_condition_wait_for_rechecks);
   g_test_add_func ("/AsyncSync/Condition/wait-for/cancelled", test_condition_wait_for_cancelled);
-  g_test_add_func ("/AsyncSync/Condition/lifetime/freed-with-home-context-never-run", test_condition_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/Condition/errors/not-locked", test_condition_errors_not_locked);
   g_test_add_func ("/AsyncSync/Condition/criticals/null-and-wrong-type-arguments", test_condition_criticals);
   g_test_add_func ("/AsyncSync/Condition/blocking/wait-and-wait-for-from-worker", test_condition_blocking);

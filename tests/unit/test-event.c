@@ -435,29 +435,6 @@ test_event_blocking (void)
   test_run_free (run);
 }
 
-static GObject *
-make_event (void)
-{
-  return G_OBJECT (async_sync_event_new ());
-}
-
-static void
-set_event (GObject *event)
-{
-  async_sync_event_set (ASYNC_SYNC_EVENT (event));
-}
-
-static void
-test_event_freed_with_home_never_run (void)
-{
-  g_test_summary ("An object whose home context is never run again is "
-                  "freed when its last reference goes, a property "
-                  "notification pending there or not, and frees that "
-                  "context in turn: neither keeps the other alive.");
-
-  test_assert_freed_with_home_never_run (make_event, set_event);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -469,7 +446,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Event/set/wakes-only-current-waiters-and-survives-clear", test_event_clear_after_set);
   g_test_add_func ("/AsyncSync/Event/set/wakes-100000-flat", test_event_wake_100000);
   g_test_add_func ("/AsyncSync/Event/dispatch/completion-order-is-wake-order", test_event_completion_order);
-  g_test_add_func ("/AsyncSync/Event/lifetime/freed-with-home-context-never-run", test_event_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/Event/criticals/null-and-wrong-type-arguments", test_event_criticals);
   g_test_add_func ("/AsyncSync/Event/threads/notify-on-home-context", test_event_notify_home_context);
   g_test_add_func ("/AsyncSync/Event/threads/set-wakes-each-thread-on-its-context", test_event_threads);

@@ -518,29 +518,6 @@ test_lock_blocking (void)
   test_run_free (run);
 }
 
-static GObject *
-make_lock (void)
-{
-  return G_OBJECT (async_sync_lock_new ());
-}
-
-static void
-take_lock (GObject *lock)
-{
-  g_assert_true (async_sync_lock_try_acquire (ASYNC_SYNC_LOCK (lock)));
-}
-
-static void
-test_lock_freed_with_home_never_run (void)
-{
-  g_test_summary ("An object whose home context is never run again is "
-                  "freed when its last reference goes, a property "
-                  "notification pending there or not, and frees that "
-                  "context in turn: neither keeps the other alive.");
-
-  test_assert_freed_with_home_never_run (make_lock, take_lock);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -551,7 +528,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Lock/acquire/free-lock-taken-at-once-completes-later", test_lock_acquire_free);
   g_test_add_func ("/AsyncSync/Lock/hand-off/stays-locked", test_lock_hand_off_stays_locked);
   g_test_add_func ("/AsyncSync/Lock/hand-off/chain-of-100000-is-flat", test_lock_chain);
-  g_test_add_func ("/AsyncSync/Lock/lifetime/freed-with-home-context-never-run", test_lock_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/Lock/errors/release-unlocked-is-not-locked", test_lock_errors_not_locked);
   g_test_add_func ("/AsyncSync/Lock/criticals/null-and-wrong-type-arguments", test_lock_criticals);
   g_test_add_func ("/AsyncSync/Lock/threads/four-contexts-mutual-exclusion", test_lock_threads);

@@ -1463,31 +1463,6 @@ test_queue_blocking_cancelled (void)
   test_run_free (run);
 }
 
-static GObject *
-make_queue (void)
-{
-  return G_OBJECT (async_sync_queue_new (TEST_TYPE_ITEM, 0));
-}
-
-static void
-put_one (GObject *queue)
-{
-  g_autoptr(TestItem) item = test_item_new (0);
-
-  g_assert_true (async_sync_queue_try_put (ASYNC_SYNC_QUEUE (queue), item, NULL));
-}
-
-static void
-test_queue_freed_with_home_never_run (void)
-{
-  g_test_summary ("An object whose home context is never run again is "
-                  "freed when its last reference goes, a property "
-                  "notification pending there or not, and frees that "
-                  "context in turn: neither keeps the other alive.");
-
-  test_assert_freed_with_home_never_run (make_queue, put_one);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1509,7 +1484,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Queue/shutdown/immediate-items-freed-with-a-context-never-run",
                    test_queue_shutdown_immediate_context_destroyed);
   g_test_add_func ("/AsyncSync/Queue/notify/length-on-home-context-coalesced", test_queue_notify_length);
-  g_test_add_func ("/AsyncSync/Queue/lifetime/freed-with-home-context-never-run", test_queue_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/Queue/criticals/null-and-wrong-type-arguments", test_queue_criticals);
   g_test_add_func ("/AsyncSync/Queue/threads/mpmc-every-item-exactly-once", test_queue_threads);
   g_test_add_func ("/AsyncSync/Queue/threads/cancelled-puts-and-gets-lose-nothing", test_queue_threads_cancel_races);

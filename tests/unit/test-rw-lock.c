@@ -875,29 +875,6 @@ test_rw_lock_blocking (void)
   test_run_free (run);
 }
 
-static GObject *
-make_rw_lock (void)
-{
-  return G_OBJECT (async_sync_rw_lock_new ());
-}
-
-static void
-take_read_lock (GObject *lock)
-{
-  g_assert_true (async_sync_rw_lock_try_read_acquire (ASYNC_SYNC_RW_LOCK (lock)));
-}
-
-static void
-test_rw_lock_freed_with_home_never_run (void)
-{
-  g_test_summary ("An object whose home context is never run again is "
-                  "freed when its last reference goes, a property "
-                  "notification pending there or not, and frees that "
-                  "context in turn: neither keeps the other alive.");
-
-  test_assert_freed_with_home_never_run (make_rw_lock, take_read_lock);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -914,7 +891,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/RWLock/errors/release-misuse-is-not-locked", test_rw_lock_release_misuse);
   g_test_add_func ("/AsyncSync/RWLock/try/respects-the-queue", test_rw_lock_try_respects_queue);
   g_test_add_func ("/AsyncSync/RWLock/notify/on-home-context-coalesced", test_rw_lock_notify);
-  g_test_add_func ("/AsyncSync/RWLock/lifetime/freed-with-home-context-never-run", test_rw_lock_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/RWLock/criticals/null-and-wrong-type-arguments", test_rw_lock_criticals);
   g_test_add_func ("/AsyncSync/RWLock/threads/writers-exclude-readers-and-writers", test_rw_lock_threads);
   g_test_add_func ("/AsyncSync/RWLock/blocking/acquire-from-worker", test_rw_lock_blocking);

@@ -588,29 +588,6 @@ test_semaphore_blocking (void)
   test_run_free (run);
 }
 
-static GObject *
-make_semaphore (void)
-{
-  return G_OBJECT (async_sync_semaphore_new (1));
-}
-
-static void
-take_permit (GObject *semaphore)
-{
-  g_assert_true (async_sync_semaphore_try_acquire (ASYNC_SYNC_SEMAPHORE (semaphore)));
-}
-
-static void
-test_semaphore_freed_with_home_never_run (void)
-{
-  g_test_summary ("An object whose home context is never run again is "
-                  "freed when its last reference goes, a property "
-                  "notification pending there or not, and frees that "
-                  "context in turn: neither keeps the other alive.");
-
-  test_assert_freed_with_home_never_run (make_semaphore, take_permit);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -623,7 +600,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Semaphore/hand-off/value-stays-zero", test_semaphore_hand_off);
   g_test_add_func ("/AsyncSync/Semaphore/hand-off/chain-of-100000-is-flat", test_semaphore_chain);
   g_test_add_func ("/AsyncSync/Semaphore/dispatch/completion-order-is-grant-order", test_semaphore_completion_order);
-  g_test_add_func ("/AsyncSync/Semaphore/lifetime/freed-with-home-context-never-run", test_semaphore_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/Semaphore/errors/value-at-maxuint", test_semaphore_errors);
   g_test_add_func ("/AsyncSync/Semaphore/criticals/null-and-wrong-type-arguments", test_semaphore_criticals);
   g_test_add_func ("/AsyncSync/Semaphore/threads/two-permits-four-contexts", test_semaphore_threads);
