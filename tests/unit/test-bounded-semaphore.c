@@ -296,34 +296,6 @@ test_bounded_chain (void)
   test_run_free (run);
 }
 
-static void
-test_bounded_criticals (void)
-{
-  g_test_summary ("get_bound() with NULL or a plain Semaphore logs a "
-                  "critical and returns 0.");
-
-  if (g_test_subprocess ())
-    {
-      TestRun *run = test_run_new (0, sem_acquire_finish);
-      AsyncSyncSemaphore *plain = async_sync_semaphore_new (4);
-
-      test_trap_criticals_nonfatal ();
-
-      g_assert_cmpuint (async_sync_bounded_semaphore_get_bound (NULL), ==, 0);
-      g_assert_cmpuint (async_sync_bounded_semaphore_get_bound ((AsyncSyncBoundedSemaphore *) plain), ==, 0);
-      g_assert_cmpuint (async_sync_semaphore_get_value (plain), ==, 4);
-
-      test_run_unref_and_assert_finalized (run, plain);
-      test_run_free (run);
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
-  g_test_trap_assert_stderr ("*CRITICAL*async_sync_bounded_semaphore_get_bound*ASYNC_SYNC_IS_BOUNDED_SEMAPHORE (self)*"
-                             "*CRITICAL*async_sync_bounded_semaphore_get_bound*ASYNC_SYNC_IS_BOUNDED_SEMAPHORE (self)*");
-}
-
 /* A release from another thread: the bound holds there too, and the
  * notification arrives on the home context. */
 typedef struct
@@ -470,7 +442,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/BoundedSemaphore/fifo/hand-off-below-bound", test_bounded_fifo_hand_off);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/hand-off/chain-of-100000-is-flat", test_bounded_chain);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/cancel/queued-after-grant-and-pre-cancelled", test_bounded_cancel);
-  g_test_add_func ("/AsyncSync/BoundedSemaphore/criticals/get-bound-wrong-type", test_bounded_criticals);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/threads/release-from-other-thread", test_bounded_threads);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/blocking/acquire-from-worker", test_bounded_blocking);
 

@@ -203,59 +203,6 @@ test_event_wake_100000 (void)
   test_run_free (run);
 }
 
-static void
-test_event_criticals (void)
-{
-  g_test_summary ("NULL or wrong-type arguments log a critical, return, and "
-                  "change nothing.");
-
-  if (g_test_subprocess ())
-    {
-      TestRun *run = test_run_new (0, event_wait_finish);
-      AsyncSyncEvent *event = async_sync_event_new ();
-      GObject *not_an_event = g_object_new (G_TYPE_OBJECT, NULL);
-      GTask *foreign = g_task_new (not_an_event, NULL, NULL, NULL);
-      GError *error = NULL;
-
-      test_trap_criticals_nonfatal ();
-
-      async_sync_event_wait_async (NULL, NULL, test_never_called_cb, NULL);
-      async_sync_event_wait_async ((AsyncSyncEvent *) not_an_event, NULL, test_never_called_cb, NULL);
-      async_sync_event_wait_async (event, (GCancellable *) not_an_event, test_never_called_cb, NULL);
-      async_sync_event_set (NULL);
-      async_sync_event_clear (NULL);
-      g_assert_false (async_sync_event_is_set (NULL));
-      g_assert_cmpuint (async_sync_event_get_n_waiting (NULL), ==, 0);
-      g_assert_false (async_sync_event_wait (NULL, NULL, &error));
-      g_assert_false (async_sync_event_wait_finish (event, G_ASYNC_RESULT (foreign), &error));
-      g_assert_no_error (error);
-
-      test_run_drain (run);
-      g_assert_false (async_sync_event_is_set (event));
-      g_assert_cmpuint (async_sync_event_get_n_waiting (event), ==, 0);
-
-      g_task_return_boolean (foreign, TRUE);
-      g_object_unref (foreign);
-      test_run_drain (run);
-      g_object_unref (not_an_event);
-      test_run_unref_and_assert_finalized (run, event);
-      test_run_free (run);
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
-  g_test_trap_assert_stderr ("*CRITICAL*async_sync_event_wait_async*ASYNC_SYNC_IS_EVENT (self)*"
-                             "*CRITICAL*async_sync_event_wait_async*ASYNC_SYNC_IS_EVENT (self)*"
-                             "*CRITICAL*async_sync_event_wait_async*G_IS_CANCELLABLE (cancellable)*"
-                             "*CRITICAL*async_sync_event_set*ASYNC_SYNC_IS_EVENT (self)*"
-                             "*CRITICAL*async_sync_event_clear*ASYNC_SYNC_IS_EVENT (self)*"
-                             "*CRITICAL*async_sync_event_is_set*ASYNC_SYNC_IS_EVENT (self)*"
-                             "*CRITICAL*async_sync_event_get_n_waiting*ASYNC_SYNC_IS_EVENT (self)*"
-                             "*CRITICAL*async_sync_event_wait*ASYNC_SYNC_IS_EVENT (self)*"
-                             "*CRITICAL*event_wait_finish*g_task_is_valid*");
-}
-
 /* notify::is-set from other threads, delivered on the home context. */
 typedef struct
 {
@@ -446,7 +393,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Event/set/wakes-only-current-waiters-and-survives-clear", test_event_clear_after_set);
   g_test_add_func ("/AsyncSync/Event/set/wakes-100000-flat", test_event_wake_100000);
   g_test_add_func ("/AsyncSync/Event/dispatch/completion-order-is-wake-order", test_event_completion_order);
-  g_test_add_func ("/AsyncSync/Event/criticals/null-and-wrong-type-arguments", test_event_criticals);
   g_test_add_func ("/AsyncSync/Event/threads/notify-on-home-context", test_event_notify_home_context);
   g_test_add_func ("/AsyncSync/Event/threads/set-wakes-each-thread-on-its-context", test_event_threads);
   g_test_add_func ("/AsyncSync/Event/blocking/wait-from-worker", test_event_blocking);

@@ -262,64 +262,6 @@ test_lock_errors_not_locked (void)
   test_run_free (run);
 }
 
-static void
-test_lock_criticals (void)
-{
-  g_test_summary ("NULL or wrong-type arguments log a critical, return, and "
-                  "change nothing.");
-
-  if (g_test_subprocess ())
-    {
-      TestRun *run = test_run_new (1, lock_acquire_finish);
-      AsyncSyncLock *lock = async_sync_lock_new ();
-      GObject *not_a_lock = g_object_new (G_TYPE_OBJECT, NULL);
-      GTask *foreign = g_task_new (not_a_lock, NULL, NULL, NULL);
-      GTask *untagged = g_task_new (lock, NULL, NULL, NULL);
-      GError *error = NULL;
-
-      test_trap_criticals_nonfatal ();
-
-      async_sync_lock_acquire_async (NULL, NULL, test_never_called_cb, NULL);
-      async_sync_lock_acquire_async ((AsyncSyncLock *) not_a_lock, NULL, test_never_called_cb, NULL);
-      async_sync_lock_acquire_async (lock, (GCancellable *) not_a_lock, test_never_called_cb, NULL);
-      g_assert_false (async_sync_lock_try_acquire (NULL));
-      g_assert_false (async_sync_lock_release (NULL, &error));
-      g_assert_false (async_sync_lock_is_locked (NULL));
-      g_assert_cmpuint (async_sync_lock_get_n_waiting (NULL), ==, 0);
-      g_assert_false (async_sync_lock_acquire (NULL, NULL, &error));
-      g_assert_false (async_sync_lock_acquire_finish (lock, G_ASYNC_RESULT (foreign), &error));
-      g_assert_false (async_sync_lock_acquire_finish (lock, G_ASYNC_RESULT (untagged), &error));
-      g_assert_no_error (error);
-
-      test_run_drain (run);
-      g_assert_false (async_sync_lock_is_locked (lock));
-      g_assert_cmpuint (async_sync_lock_get_n_waiting (lock), ==, 0);
-
-      g_task_return_boolean (foreign, TRUE);
-      g_task_return_boolean (untagged, TRUE);
-      g_object_unref (foreign);
-      g_object_unref (untagged);
-      test_run_drain (run);
-      g_object_unref (not_a_lock);
-      test_run_unref_and_assert_finalized (run, lock);
-      test_run_free (run);
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
-  g_test_trap_assert_stderr ("*CRITICAL*async_sync_lock_acquire_async*ASYNC_SYNC_IS_LOCK (self)*"
-                             "*CRITICAL*async_sync_lock_acquire_async*ASYNC_SYNC_IS_LOCK (self)*"
-                             "*CRITICAL*async_sync_lock_acquire_async*G_IS_CANCELLABLE (cancellable)*"
-                             "*CRITICAL*async_sync_lock_try_acquire*ASYNC_SYNC_IS_LOCK (self)*"
-                             "*CRITICAL*async_sync_lock_release*ASYNC_SYNC_IS_LOCK (self)*"
-                             "*CRITICAL*async_sync_lock_is_locked*ASYNC_SYNC_IS_LOCK (self)*"
-                             "*CRITICAL*async_sync_lock_get_n_waiting*ASYNC_SYNC_IS_LOCK (self)*"
-                             "*CRITICAL*async_sync_lock_acquire*ASYNC_SYNC_IS_LOCK (self)*"
-                             "*CRITICAL*lock_acquire_finish*g_task_is_valid*"
-                             "*CRITICAL*lock_acquire_finish*source_tag*");
-}
-
 /* Four threads, each iterating its own context, contend on one lock. */
 typedef struct
 {
@@ -529,7 +471,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Lock/hand-off/stays-locked", test_lock_hand_off_stays_locked);
   g_test_add_func ("/AsyncSync/Lock/hand-off/chain-of-100000-is-flat", test_lock_chain);
   g_test_add_func ("/AsyncSync/Lock/errors/release-unlocked-is-not-locked", test_lock_errors_not_locked);
-  g_test_add_func ("/AsyncSync/Lock/criticals/null-and-wrong-type-arguments", test_lock_criticals);
   g_test_add_func ("/AsyncSync/Lock/threads/four-contexts-mutual-exclusion", test_lock_threads);
   g_test_add_func ("/AsyncSync/Lock/threads/notify-on-home-context", test_lock_notify_home_context);
   g_test_add_func ("/AsyncSync/Lock/blocking/acquire-from-worker", test_lock_blocking);

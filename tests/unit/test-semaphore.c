@@ -360,61 +360,6 @@ test_semaphore_errors (void)
   test_run_free (run);
 }
 
-static void
-test_semaphore_criticals (void)
-{
-  g_test_summary ("NULL or wrong-type arguments log a critical, return, and "
-                  "change nothing.");
-
-  if (g_test_subprocess ())
-    {
-      TestRun *run = test_run_new (0, sem_acquire_finish);
-      AsyncSyncSemaphore *sem = async_sync_semaphore_new (1);
-      GObject *not_a_sem = g_object_new (G_TYPE_OBJECT, NULL);
-      GTask *foreign = g_task_new (not_a_sem, NULL, NULL, NULL);
-      GError *error = NULL;
-
-      test_trap_criticals_nonfatal ();
-
-      async_sync_semaphore_acquire_async (NULL, NULL, test_never_called_cb, NULL);
-      async_sync_semaphore_acquire_async ((AsyncSyncSemaphore *) not_a_sem, NULL, test_never_called_cb, NULL);
-      async_sync_semaphore_acquire_async (sem, (GCancellable *) not_a_sem, test_never_called_cb, NULL);
-      g_assert_false (async_sync_semaphore_try_acquire (NULL));
-      g_assert_false (async_sync_semaphore_release (NULL, &error));
-      g_assert_cmpuint (async_sync_semaphore_get_value (NULL), ==, 0);
-      g_assert_false (async_sync_semaphore_is_locked (NULL));
-      g_assert_cmpuint (async_sync_semaphore_get_n_waiting (NULL), ==, 0);
-      g_assert_false (async_sync_semaphore_acquire (NULL, NULL, &error));
-      g_assert_false (async_sync_semaphore_acquire_finish (sem, G_ASYNC_RESULT (foreign), &error));
-      g_assert_no_error (error);
-
-      test_run_drain (run);
-      g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
-      g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 0);
-
-      g_task_return_boolean (foreign, TRUE);
-      g_object_unref (foreign);
-      test_run_drain (run);
-      g_object_unref (not_a_sem);
-      test_run_unref_and_assert_finalized (run, sem);
-      test_run_free (run);
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
-  g_test_trap_assert_stderr ("*CRITICAL*async_sync_semaphore_acquire_async*ASYNC_SYNC_IS_SEMAPHORE (self)*"
-                             "*CRITICAL*async_sync_semaphore_acquire_async*ASYNC_SYNC_IS_SEMAPHORE (self)*"
-                             "*CRITICAL*async_sync_semaphore_acquire_async*G_IS_CANCELLABLE (cancellable)*"
-                             "*CRITICAL*async_sync_semaphore_try_acquire*ASYNC_SYNC_IS_SEMAPHORE (self)*"
-                             "*CRITICAL*async_sync_semaphore_release*ASYNC_SYNC_IS_SEMAPHORE (self)*"
-                             "*CRITICAL*async_sync_semaphore_get_value*ASYNC_SYNC_IS_SEMAPHORE (self)*"
-                             "*CRITICAL*async_sync_semaphore_is_locked*ASYNC_SYNC_IS_SEMAPHORE (self)*"
-                             "*CRITICAL*async_sync_semaphore_get_n_waiting*ASYNC_SYNC_IS_SEMAPHORE (self)*"
-                             "*CRITICAL*async_sync_semaphore_acquire*ASYNC_SYNC_IS_SEMAPHORE (self)*"
-                             "*CRITICAL*semaphore_acquire_finish*g_task_is_valid*");
-}
-
 /* N of M: four threads, two permits. */
 typedef struct
 {
@@ -601,7 +546,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Semaphore/hand-off/chain-of-100000-is-flat", test_semaphore_chain);
   g_test_add_func ("/AsyncSync/Semaphore/dispatch/completion-order-is-grant-order", test_semaphore_completion_order);
   g_test_add_func ("/AsyncSync/Semaphore/errors/value-at-maxuint", test_semaphore_errors);
-  g_test_add_func ("/AsyncSync/Semaphore/criticals/null-and-wrong-type-arguments", test_semaphore_criticals);
   g_test_add_func ("/AsyncSync/Semaphore/threads/two-permits-four-contexts", test_semaphore_threads);
   g_test_add_func ("/AsyncSync/Semaphore/threads/notify-on-home-context", test_semaphore_notify_home_context);
   g_test_add_func ("/AsyncSync/Semaphore/blocking/acquire-from-worker", test_semaphore_blocking);
