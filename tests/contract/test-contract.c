@@ -988,6 +988,45 @@ blocking_thread (gpointer data)
 }
 
 static void
+test_blocking_granted (gconstpointer data)
+{
+  const Contract *row = data;
+  TestRun *run = contract_run_new (row, 0);
+  GObject *object = row->make (1);
+  Blocking blocking = { row, object, NULL, FALSE, NULL };
+  g_autoptr(GError) error = NULL;
+  GThread *thread;
+
+  g_test_summary ("The blocking form, in a worker thread, waits until "
+                  "another thread grants it, then returns granted (holding "
+                  "what it took); on a free object it returns at once.");
+
+  thread = g_thread_new ("blocking", blocking_thread, &blocking);
+  /* Where the class counts its waiters, grant once the worker waits;
+   * elsewhere the grant may come first, and the call takes it at once. */
+  if (row->n_waiting != NULL)
+    test_wait_for_count (row->n_waiting, object, 1);
+  row->grant (object);
+  g_thread_join (thread);
+
+  g_assert_no_error (blocking.error);
+  g_assert_true (blocking.ok);
+  assert_n_waiting (row, object, 0);
+  if (row->try_take != NULL)
+    g_assert_false (row->try_take (object));
+
+  if (row->make_free != NULL)
+    {
+      row->make_free (object);
+      g_assert_true (row->blocking (object, NULL, &error));
+      g_assert_no_error (error);
+    }
+
+  test_run_unref_and_assert_finalized (run, object);
+  test_run_free (run);
+}
+
+static void
 test_blocking_cancelled (gconstpointer data)
 {
   const Contract *row = data;
@@ -1367,6 +1406,7 @@ main (int   argc,
   add_rule ("cancel/timeout-after-grant-succeeds", test_cancel_timeout_after_grant, NULL);
   add_rule ("cancel/pre-cancelled-takes-nothing", test_cancel_pre_cancelled, NULL);
   add_rule ("cancel/reverse-order-10000", test_cancel_reverse, NULL);
+  add_rule ("blocking/granted-from-worker", test_blocking_granted, NULL);
   add_rule ("blocking/cancelled-from-other-thread", test_blocking_cancelled, NULL);
   add_rule ("criticals/bad-object-cancellable-or-result", test_criticals, NULL);
 

@@ -371,66 +371,6 @@ test_bounded_threads (void)
   test_run_free (run);
 }
 
-typedef struct
-{
-  AsyncSyncSemaphore *sem;
-  GCancellable       *cancellable;
-  gboolean            acquired;
-  GError             *error;
-} BlockingAcquire;
-
-static gpointer
-blocking_acquire_thread (gpointer data)
-{
-  BlockingAcquire *blocking = data;
-
-  blocking->acquired = async_sync_semaphore_acquire (blocking->sem, blocking->cancellable,
-                                                     &blocking->error);
-  if (blocking->acquired)
-    release (blocking->sem);
-
-  return NULL;
-}
-
-static void
-test_bounded_blocking (void)
-{
-  TestRun *run = test_run_new (0, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = bounded_new (1);
-  BlockingAcquire ok = { sem, NULL, FALSE, NULL };
-  BlockingAcquire cancelled = { sem, g_cancellable_new (), TRUE, NULL };
-  GThread *thread;
-
-  g_test_summary ("Blocking acquire from a worker: served by a release, or "
-                  "failing CANCELLED when cancelled from another thread.");
-
-  g_assert_true (async_sync_semaphore_try_acquire (sem));
-  thread = g_thread_new ("blocking", blocking_acquire_thread, &ok);
-  while (async_sync_semaphore_get_n_waiting (sem) < 1)
-    g_thread_yield ();
-  release (sem);
-  g_thread_join (thread);
-  g_assert_no_error (ok.error);
-  g_assert_true (ok.acquired);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
-
-  g_assert_true (async_sync_semaphore_try_acquire (sem));
-  thread = g_thread_new ("blocking", blocking_acquire_thread, &cancelled);
-  while (async_sync_semaphore_get_n_waiting (sem) < 1)
-    g_thread_yield ();
-  g_cancellable_cancel (cancelled.cancellable);
-  g_thread_join (thread);
-  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_false (cancelled.acquired);
-  release (sem);
-  assert_over_release (sem);
-
-  g_clear_error (&cancelled.error);
-  g_clear_object (&cancelled.cancellable);
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -443,7 +383,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/BoundedSemaphore/hand-off/chain-of-100000-is-flat", test_bounded_chain);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/cancel/queued-after-grant-and-pre-cancelled", test_bounded_cancel);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/threads/release-from-other-thread", test_bounded_threads);
-  g_test_add_func ("/AsyncSync/BoundedSemaphore/blocking/acquire-from-worker", test_bounded_blocking);
 
   return g_test_run ();
 }

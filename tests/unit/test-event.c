@@ -337,51 +337,6 @@ test_event_threads (void)
   test_run_free (run);
 }
 
-typedef struct
-{
-  AsyncSyncEvent *event;
-  GCancellable   *cancellable;
-  gboolean        woken;
-  GError         *error;
-} BlockingWait;
-
-static gpointer
-blocking_wait_thread (gpointer data)
-{
-  BlockingWait *blocking = data;
-
-  blocking->woken = async_sync_event_wait (blocking->event, blocking->cancellable,
-                                           &blocking->error);
-
-  return NULL;
-}
-
-static void
-test_event_blocking (void)
-{
-  TestRun *run = test_run_new (0, event_wait_finish);
-  AsyncSyncEvent *event = async_sync_event_new ();
-  BlockingWait blocking = { event, NULL, FALSE, NULL };
-  GThread *thread;
-
-  g_test_summary ("async_sync_event_wait() blocks a worker thread until "
-                  "another thread sets the event; on a set event it returns "
-                  "at once.");
-
-  thread = g_thread_new ("blocking", blocking_wait_thread, &blocking);
-  while (async_sync_event_get_n_waiting (event) < 1)
-    g_thread_yield ();
-  async_sync_event_set (event);
-  g_thread_join (thread);
-  g_assert_no_error (blocking.error);
-  g_assert_true (blocking.woken);
-
-  g_assert_true (async_sync_event_wait (event, NULL, NULL));
-
-  test_run_unref_and_assert_finalized (run, event);
-  test_run_free (run);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -395,7 +350,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Event/dispatch/completion-order-is-wake-order", test_event_completion_order);
   g_test_add_func ("/AsyncSync/Event/threads/notify-on-home-context", test_event_notify_home_context);
   g_test_add_func ("/AsyncSync/Event/threads/set-wakes-each-thread-on-its-context", test_event_threads);
-  g_test_add_func ("/AsyncSync/Event/blocking/wait-from-worker", test_event_blocking);
 
   return g_test_run ();
 }

@@ -406,60 +406,6 @@ test_lock_notify_home_context (void)
   test_run_free (run);
 }
 
-typedef struct
-{
-  AsyncSyncLock *lock;
-  GCancellable  *cancellable;
-  gboolean       acquired;
-  gboolean       locked_after;
-  GError        *error;
-} BlockingAcquire;
-
-static gpointer
-blocking_acquire_thread (gpointer data)
-{
-  BlockingAcquire *blocking = data;
-
-  blocking->acquired = async_sync_lock_acquire (blocking->lock, blocking->cancellable,
-                                                &blocking->error);
-  blocking->locked_after = async_sync_lock_is_locked (blocking->lock);
-  if (blocking->acquired)
-    g_assert_true (async_sync_lock_release (blocking->lock, NULL));
-
-  return NULL;
-}
-
-static void
-test_lock_blocking (void)
-{
-  TestRun *run = test_run_new (0, lock_acquire_finish);
-  AsyncSyncLock *lock = async_sync_lock_new ();
-  BlockingAcquire blocking = { lock, NULL, FALSE, FALSE, NULL };
-  GThread *thread;
-
-  g_test_summary ("async_sync_lock_acquire() blocks a worker thread until "
-                  "the holder releases, then returns holding the lock.");
-
-  g_assert_true (async_sync_lock_try_acquire (lock));
-  thread = g_thread_new ("blocking", blocking_acquire_thread, &blocking);
-  test_wait_for_count ((TestCountFunc) async_sync_lock_get_n_waiting, lock, 1);
-  g_assert_true (async_sync_lock_release (lock, NULL));
-  g_thread_join (thread);
-
-  g_assert_no_error (blocking.error);
-  g_assert_true (blocking.acquired);
-  g_assert_true (blocking.locked_after);
-  g_assert_false (async_sync_lock_is_locked (lock));
-
-  /* Free lock, same thread: returns at once. */
-  g_assert_true (async_sync_lock_acquire (lock, NULL, NULL));
-  g_assert_true (async_sync_lock_is_locked (lock));
-  g_assert_true (async_sync_lock_release (lock, NULL));
-
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -473,7 +419,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Lock/errors/release-unlocked-is-not-locked", test_lock_errors_not_locked);
   g_test_add_func ("/AsyncSync/Lock/threads/four-contexts-mutual-exclusion", test_lock_threads);
   g_test_add_func ("/AsyncSync/Lock/threads/notify-on-home-context", test_lock_notify_home_context);
-  g_test_add_func ("/AsyncSync/Lock/blocking/acquire-from-worker", test_lock_blocking);
 
   return g_test_run ();
 }

@@ -487,52 +487,6 @@ test_semaphore_notify_home_context (void)
   test_run_free (run);
 }
 
-typedef struct
-{
-  AsyncSyncSemaphore *sem;
-  GCancellable       *cancellable;
-  gboolean            acquired;
-  GError             *error;
-} BlockingAcquire;
-
-static gpointer
-blocking_acquire_thread (gpointer data)
-{
-  BlockingAcquire *blocking = data;
-
-  blocking->acquired = async_sync_semaphore_acquire (blocking->sem, blocking->cancellable,
-                                                     &blocking->error);
-
-  return NULL;
-}
-
-static void
-test_semaphore_blocking (void)
-{
-  TestRun *run = test_run_new (0, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = async_sync_semaphore_new (0);
-  BlockingAcquire blocking = { sem, NULL, FALSE, NULL };
-  GThread *thread;
-
-  g_test_summary ("async_sync_semaphore_acquire() blocks a worker until a "
-                  "permit is released, then returns holding it.");
-
-  thread = g_thread_new ("blocking", blocking_acquire_thread, &blocking);
-  test_wait_for_count ((TestCountFunc) async_sync_semaphore_get_n_waiting, sem, 1);
-  release (sem);
-  g_thread_join (thread);
-  g_assert_no_error (blocking.error);
-  g_assert_true (blocking.acquired);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
-
-  release (sem);
-  g_assert_true (async_sync_semaphore_acquire (sem, NULL, NULL));
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 0);
-
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -548,7 +502,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Semaphore/errors/value-at-maxuint", test_semaphore_errors);
   g_test_add_func ("/AsyncSync/Semaphore/threads/two-permits-four-contexts", test_semaphore_threads);
   g_test_add_func ("/AsyncSync/Semaphore/threads/notify-on-home-context", test_semaphore_notify_home_context);
-  g_test_add_func ("/AsyncSync/Semaphore/blocking/acquire-from-worker", test_semaphore_blocking);
 
   return g_test_run ();
 }
