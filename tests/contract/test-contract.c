@@ -56,6 +56,7 @@ typedef gboolean (*ContractTryFunc) (gpointer object);
  * @n_waiting: how many calls are queued; %NULL if the class does not say
  * @then: runs in each callback, granted or failed (a Condition wait
  *   returns holding the lock, which the test releases there)
+ * @property: the property that @make_free changes; %NULL if none
  */
 typedef struct
 {
@@ -70,6 +71,7 @@ typedef struct
   ContractTryFunc      try_take;
   TestCountFunc        n_waiting;
   TestOpFunc           then;
+  const gchar         *property;
 } Contract;
 
 /* ---- Lock ---- */
@@ -487,60 +489,60 @@ static const Contract rows[] = {
   { "lock-acquire", lock_make,
     START (async_sync_lock_acquire_async), lock_finish, BLOCKING (async_sync_lock_acquire),
     lock_release, FALSE, lock_release,
-    TRY (async_sync_lock_try_acquire), COUNT (async_sync_lock_get_n_waiting), NULL },
+    TRY (async_sync_lock_try_acquire), COUNT (async_sync_lock_get_n_waiting), NULL, "locked" },
   { "event-wait", event_make,
     START (async_sync_event_wait_async), event_finish, BLOCKING (async_sync_event_wait),
     OBJECT_FUNC (async_sync_event_set), TRUE, OBJECT_FUNC (async_sync_event_set),
-    NULL, COUNT (async_sync_event_get_n_waiting), NULL },
+    NULL, COUNT (async_sync_event_get_n_waiting), NULL, "is-set" },
   { "condition-acquire", condition_make_locked,
     START (async_sync_condition_acquire_async), condition_acquire_finish,
     BLOCKING (async_sync_condition_acquire),
     condition_release, FALSE, condition_release,
-    TRY (async_sync_condition_try_acquire), NULL, NULL },
+    TRY (async_sync_condition_try_acquire), NULL, NULL, NULL },
   { "condition-wait", condition_make,
     condition_wait_start, condition_wait_finish, condition_wait_blocking,
     condition_notify_one, FALSE, NULL,
-    NULL, COUNT (async_sync_condition_get_n_waiting), condition_release_in_callback },
+    NULL, COUNT (async_sync_condition_get_n_waiting), condition_release_in_callback, NULL },
   { "semaphore-acquire", semaphore_make,
     START (async_sync_semaphore_acquire_async), semaphore_finish,
     BLOCKING (async_sync_semaphore_acquire),
     semaphore_release, FALSE, semaphore_release,
-    TRY (async_sync_semaphore_try_acquire), COUNT (async_sync_semaphore_get_n_waiting), NULL },
+    TRY (async_sync_semaphore_try_acquire), COUNT (async_sync_semaphore_get_n_waiting), NULL, "value" },
   { "bounded-semaphore-acquire", bounded_semaphore_make,
     START (async_sync_semaphore_acquire_async), semaphore_finish,
     BLOCKING (async_sync_semaphore_acquire),
     semaphore_release, FALSE, semaphore_release,
-    TRY (async_sync_semaphore_try_acquire), COUNT (async_sync_semaphore_get_n_waiting), NULL },
+    TRY (async_sync_semaphore_try_acquire), COUNT (async_sync_semaphore_get_n_waiting), NULL, "value" },
   { "semaphore-acquire-many", semaphore_make,
     semaphore_acquire_two_start, semaphore_acquire_two_finish, semaphore_acquire_two,
     semaphore_release_two, FALSE, semaphore_release_two,
-    semaphore_try_acquire_two, COUNT (async_sync_semaphore_get_n_waiting), NULL },
+    semaphore_try_acquire_two, COUNT (async_sync_semaphore_get_n_waiting), NULL, "value" },
   { "barrier-wait", barrier_make,
     barrier_start, barrier_finish, barrier_wait,
     barrier_fill, TRUE, NULL,
-    NULL, COUNT (async_sync_barrier_get_n_waiting), NULL },
+    NULL, COUNT (async_sync_barrier_get_n_waiting), NULL, NULL },
   { "queue-get", queue_make_empty,
     START (async_sync_queue_get_async), queue_get_finish, queue_get_blocking,
     queue_put_new_item, FALSE, queue_put_new_item,
-    queue_try_get_and_drop, NULL, NULL },
+    queue_try_get_and_drop, NULL, NULL, "length" },
   { "queue-put", queue_make_full,
     queue_put_start, queue_put_finish, queue_put_blocking,
     queue_get_and_drop, FALSE, queue_get_and_drop,
-    queue_try_put_new_item, NULL, NULL },
+    queue_try_put_new_item, NULL, NULL, "length" },
   { "queue-join", queue_make_unfinished,
     START (async_sync_queue_join_async), queue_join_finish, BLOCKING (async_sync_queue_join),
     queue_task_done, TRUE, queue_task_done_all,
-    NULL, NULL, NULL },
+    NULL, NULL, NULL, NULL },
   { "rw-lock-read", rw_lock_make,
     START (async_sync_rw_lock_read_acquire_async), rw_lock_read_finish,
     BLOCKING (async_sync_rw_lock_read_acquire),
     rw_lock_release_writer, TRUE, rw_lock_release_writer,
-    NULL, COUNT (async_sync_rw_lock_get_n_waiting), NULL },
+    NULL, COUNT (async_sync_rw_lock_get_n_waiting), NULL, "write-locked" },
   { "rw-lock-write", rw_lock_make,
     START (async_sync_rw_lock_write_acquire_async), rw_lock_write_finish,
     BLOCKING (async_sync_rw_lock_write_acquire),
     rw_lock_write_release, FALSE, rw_lock_write_release,
-    TRY (async_sync_rw_lock_try_write_acquire), COUNT (async_sync_rw_lock_get_n_waiting), NULL },
+    TRY (async_sync_rw_lock_try_write_acquire), COUNT (async_sync_rw_lock_get_n_waiting), NULL, "write-locked" },
 };
 
 /* ---- helpers ---- */
@@ -1112,6 +1114,79 @@ test_criticals (gconstpointer data)
   test_run_free (run);
 }
 
+typedef struct
+{
+  GThread      *thread;
+  GMainContext *context;
+  guint         n_notified;
+} HomeNotifications;
+
+static void
+notified_at_home_cb (GObject    *object,
+                     GParamSpec *pspec,
+                     gpointer    user_data)
+{
+  HomeNotifications *home = user_data;
+
+  g_assert_true (g_thread_self () == home->thread);
+  g_assert_true (g_main_context_is_owner (home->context));
+  g_assert_true (g_main_context_get_thread_default () == home->context);
+  home->n_notified++;
+}
+
+typedef struct
+{
+  const Contract *row;
+  gpointer        object;
+} ChangeInThread;
+
+/* Changes the object from a thread with its own context, which it runs:
+ * the notification must not be emitted there. */
+static gpointer
+change_thread (gpointer data)
+{
+  ChangeInThread *change = data;
+  GMainContext *context = g_main_context_new ();
+
+  g_main_context_push_thread_default (context);
+  change->row->make_free (change->object);
+  test_drain_context (context);
+  g_main_context_pop_thread_default (context);
+  g_main_context_unref (context);
+
+  return NULL;
+}
+
+static void
+test_notified_on_home_context (gconstpointer data)
+{
+  const Contract *row = data;
+  TestRun *run = contract_run_new (row, 0);
+  GObject *object = row->make (1);
+  HomeNotifications home = { g_thread_self (), run->context, 0 };
+  ChangeInThread change = { row, object };
+  g_autofree gchar *signal = g_strdup_printf ("notify::%s", row->property);
+  GThread *thread;
+
+  g_test_summary ("A change made in another thread is notified on the "
+                  "object's home context, in its thread, and only there; "
+                  "a home context blocked in poll() is woken up for it.");
+
+  test_run_drain (run);
+  g_signal_connect (object, signal, G_CALLBACK (notified_at_home_cb), &home);
+
+  thread = g_thread_new ("change", change_thread, &change);
+  while (home.n_notified < 1)
+    g_main_context_iteration (run->context, TRUE);
+  g_thread_join (thread);
+
+  test_run_drain (run);
+  g_assert_cmpuint (home.n_notified, ==, 1);
+
+  test_run_unref_and_assert_finalized (run, object);
+  test_run_free (run);
+}
+
 /* The row under test_freed_with_home_never_run(): the harness's check
  * takes plain functions. */
 static const Contract *home_row;
@@ -1385,6 +1460,12 @@ has_try_take (const Contract *row)
 }
 
 static gboolean
+has_notified_property (const Contract *row)
+{
+  return row->property != NULL;
+}
+
+static gboolean
 has_free_state (const Contract *row)
 {
   return row->make_free != NULL;
@@ -1411,6 +1492,8 @@ main (int   argc,
   add_rule ("cancel/timeout-after-grant-succeeds", test_cancel_timeout_after_grant, NULL);
   add_rule ("cancel/pre-cancelled-takes-nothing", test_cancel_pre_cancelled, NULL);
   add_rule ("cancel/reverse-order-10000", test_cancel_reverse, NULL);
+  add_rule ("threads/change-notified-on-home-context", test_notified_on_home_context,
+            has_notified_property);
   add_rule ("blocking/granted-from-worker", test_blocking_granted, NULL);
   add_rule ("blocking/cancelled-from-other-thread", test_blocking_cancelled, NULL);
   add_rule ("criticals/bad-object-cancellable-or-result", test_criticals, NULL);

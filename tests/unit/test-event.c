@@ -203,89 +203,6 @@ test_event_wake_100000 (void)
   test_run_free (run);
 }
 
-/* notify::is-set from other threads, delivered on the home context. */
-typedef struct
-{
-  guint         n_notified;
-  gboolean      last_value;
-  GThread      *thread;
-  GMainContext *context;
-} IsSetNotifications;
-
-static void
-is_set_notified_cb (GObject    *object,
-                    GParamSpec *pspec,
-                    gpointer    user_data)
-{
-  IsSetNotifications *notifications = user_data;
-
-  g_assert_true (g_thread_self () == notifications->thread);
-  g_assert_true (g_main_context_is_owner (notifications->context));
-  g_assert_true (g_main_context_get_thread_default () == notifications->context);
-  g_assert_cmpstr (pspec->name, ==, "is-set");
-
-  notifications->n_notified++;
-  g_object_get (object, "is-set", &notifications->last_value, NULL);
-}
-
-typedef struct
-{
-  AsyncSyncEvent *event;
-  gboolean        set;
-} ChangeInThread;
-
-static gpointer
-change_thread (gpointer data)
-{
-  ChangeInThread *change = data;
-  GMainContext *context = g_main_context_new ();
-
-  g_main_context_push_thread_default (context);
-  if (change->set)
-    async_sync_event_set (change->event);
-  else
-    async_sync_event_clear (change->event);
-  test_drain_context (context);
-  g_main_context_pop_thread_default (context);
-  g_main_context_unref (context);
-
-  return NULL;
-}
-
-static void
-test_event_notify_home_context (void)
-{
-  TestRun *run = test_run_new (0, event_wait_finish);
-  AsyncSyncEvent *event = async_sync_event_new ();
-  IsSetNotifications notifications = { 0, FALSE, g_thread_self (), run->context };
-  ChangeInThread change = { event, TRUE };
-  GThread *thread;
-
-  g_test_summary ("set()/clear() in another thread are notified on the "
-                  "event's home context, in its thread, and only there.");
-
-  g_signal_connect (event, "notify::is-set", G_CALLBACK (is_set_notified_cb), &notifications);
-
-  thread = g_thread_new ("change", change_thread, &change);
-  while (notifications.n_notified < 1)
-    g_main_context_iteration (run->context, TRUE);
-  g_thread_join (thread);
-  g_assert_true (notifications.last_value);
-
-  change.set = FALSE;
-  thread = g_thread_new ("change", change_thread, &change);
-  while (notifications.n_notified < 2)
-    g_main_context_iteration (run->context, TRUE);
-  g_thread_join (thread);
-  g_assert_false (notifications.last_value);
-
-  test_run_drain (run);
-  g_assert_cmpuint (notifications.n_notified, ==, 2);
-
-  test_run_unref_and_assert_finalized (run, event);
-  test_run_free (run);
-}
-
 /* Waiters on several threads' contexts, woken by one set(). */
 typedef struct
 {
@@ -348,7 +265,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Event/set/wakes-only-current-waiters-and-survives-clear", test_event_clear_after_set);
   g_test_add_func ("/AsyncSync/Event/set/wakes-100000-flat", test_event_wake_100000);
   g_test_add_func ("/AsyncSync/Event/dispatch/completion-order-is-wake-order", test_event_completion_order);
-  g_test_add_func ("/AsyncSync/Event/threads/notify-on-home-context", test_event_notify_home_context);
   g_test_add_func ("/AsyncSync/Event/threads/set-wakes-each-thread-on-its-context", test_event_threads);
 
   return g_test_run ();

@@ -340,72 +340,6 @@ test_lock_threads (void)
   test_run_free (run);
 }
 
-typedef enum
-{
-  CHANGE_TRY_ACQUIRE,
-  CHANGE_RELEASE,
-} Change;
-
-typedef struct
-{
-  AsyncSyncLock *lock;
-  Change         change;
-} ChangeInThread;
-
-static gpointer
-change_thread (gpointer data)
-{
-  ChangeInThread *change = data;
-  GMainContext *context = g_main_context_new ();
-
-  /* The thread's own context: notifications must not be emitted here. */
-  g_main_context_push_thread_default (context);
-  if (change->change == CHANGE_TRY_ACQUIRE)
-    g_assert_true (async_sync_lock_try_acquire (change->lock));
-  else
-    g_assert_true (async_sync_lock_release (change->lock, NULL));
-  test_drain_context (context);
-  g_main_context_pop_thread_default (context);
-  g_main_context_unref (context);
-
-  return NULL;
-}
-
-static void
-test_lock_notify_home_context (void)
-{
-  TestRun *run = test_run_new (0, lock_acquire_finish);
-  AsyncSyncLock *lock = async_sync_lock_new ();
-  LockedNotifications notifications = { 0, FALSE, g_thread_self (), run->context };
-  ChangeInThread change = { lock, CHANGE_TRY_ACQUIRE };
-  GThread *thread;
-
-  g_test_summary ("A change made in another thread is notified on the "
-                  "lock's home context, in its thread, and only there; a "
-                  "home context blocked in poll() is woken up for it.");
-
-  g_signal_connect (lock, "notify::locked", G_CALLBACK (locked_notified_cb), &notifications);
-
-  thread = g_thread_new ("change", change_thread, &change);
-  while (notifications.n_notified < 1)
-    g_main_context_iteration (run->context, TRUE);
-  g_thread_join (thread);
-  g_assert_true (notifications.last_value);
-
-  change.change = CHANGE_RELEASE;
-  thread = g_thread_new ("change", change_thread, &change);
-  while (notifications.n_notified < 2)
-    g_main_context_iteration (run->context, TRUE);
-  g_thread_join (thread);
-  g_assert_false (notifications.last_value);
-
-  test_run_drain (run);
-  g_assert_cmpuint (notifications.n_notified, ==, 2);
-
-  test_run_unref_and_assert_finalized (run, lock);
-  test_run_free (run);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -418,7 +352,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Lock/hand-off/chain-of-100000-is-flat", test_lock_chain);
   g_test_add_func ("/AsyncSync/Lock/errors/release-unlocked-is-not-locked", test_lock_errors_not_locked);
   g_test_add_func ("/AsyncSync/Lock/threads/four-contexts-mutual-exclusion", test_lock_threads);
-  g_test_add_func ("/AsyncSync/Lock/threads/notify-on-home-context", test_lock_notify_home_context);
 
   return g_test_run ();
 }

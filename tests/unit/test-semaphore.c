@@ -432,61 +432,6 @@ test_semaphore_threads (void)
   test_run_free (run);
 }
 
-typedef struct
-{
-  AsyncSyncSemaphore *sem;
-  gboolean            acquire;
-} ChangeInThread;
-
-static gpointer
-change_thread (gpointer data)
-{
-  ChangeInThread *change = data;
-  GMainContext *context = g_main_context_new ();
-
-  g_main_context_push_thread_default (context);
-  if (change->acquire)
-    g_assert_true (async_sync_semaphore_try_acquire (change->sem));
-  else
-    release (change->sem);
-  test_drain_context (context);
-  g_main_context_pop_thread_default (context);
-  g_main_context_unref (context);
-
-  return NULL;
-}
-
-static void
-test_semaphore_notify_home_context (void)
-{
-  TestRun *run = test_run_new (0, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = async_sync_semaphore_new (1);
-  ValueNotifications notifications = { 0, G_MAXUINT, g_thread_self (), run->context };
-  ChangeInThread change = { sem, TRUE };
-  GThread *thread;
-
-  g_test_summary ("A value change made in another thread is notified on "
-                  "the semaphore's home context, in its thread, only there.");
-
-  g_signal_connect (sem, "notify::value", G_CALLBACK (value_notified_cb), &notifications);
-
-  thread = g_thread_new ("change", change_thread, &change);
-  while (notifications.n_notified < 1)
-    g_main_context_iteration (run->context, TRUE);
-  g_thread_join (thread);
-  g_assert_cmpuint (notifications.last_value, ==, 0);
-
-  change.acquire = FALSE;
-  thread = g_thread_new ("change", change_thread, &change);
-  while (notifications.n_notified < 2)
-    g_main_context_iteration (run->context, TRUE);
-  g_thread_join (thread);
-  g_assert_cmpuint (notifications.last_value, ==, 1);
-
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -501,7 +446,6 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Semaphore/dispatch/completion-order-is-grant-order", test_semaphore_completion_order);
   g_test_add_func ("/AsyncSync/Semaphore/errors/value-at-maxuint", test_semaphore_errors);
   g_test_add_func ("/AsyncSync/Semaphore/threads/two-permits-four-contexts", test_semaphore_threads);
-  g_test_add_func ("/AsyncSync/Semaphore/threads/notify-on-home-context", test_semaphore_notify_home_context);
 
   return g_test_run ();
 }
