@@ -119,6 +119,39 @@ test_drain_context (GMainContext *context)
 }
 
 void
+test_never_called_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_error ("a callback ran for a call that was refused");
+}
+
+gboolean
+test_cancel_in_source (gpointer data)
+{
+  g_cancellable_cancel (data);
+
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * test_wait_for_count:
+ *
+ * Waits, from another thread than the one about to block, until
+ * @count (@object) reaches @n: a worker thread has queued its blocking call.
+ * (Polling the observable state is the only way to know that a thread is
+ * about to block; it yields rather than sleeps.)
+ */
+void
+test_wait_for_count (TestCountFunc count,
+                     gpointer      object,
+                     guint         n)
+{
+  while (count (object) < n)
+    g_thread_yield ();
+}
+
+void
 test_run_drain (TestRun *run)
 {
   test_drain_context (run->context);

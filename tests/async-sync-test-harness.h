@@ -106,6 +106,22 @@ void      test_run_unref_and_assert_finalized (TestRun *run,
                                       gpointer        object);
 
 void      test_drain_context         (GMainContext   *context);
+
+/* A GAsyncReadyCallback for calls that must never complete (refused by a
+ * critical): fails the test if it runs. */
+void      test_never_called_cb       (GObject        *source,
+                                      GAsyncResult   *result,
+                                      gpointer        user_data);
+/* A GSourceFunc that cancels the GCancellable @data, once: a cancellation
+ * made from a main-loop dispatch (see test_run_in_source()). */
+gboolean  test_cancel_in_source      (gpointer        data);
+
+/* Reads a count of @object, such as async_sync_lock_get_n_waiting(). */
+typedef guint (*TestCountFunc) (gpointer object);
+
+void      test_wait_for_count        (TestCountFunc   count,
+                                      gpointer        object,
+                                      guint           n);
 void      test_trap_criticals_nonfatal (void);
 
 void      test_run_until_timeout_passed (TestRun     *run,

@@ -83,22 +83,6 @@ test('callback form: acquire_finish and acquire_many_finish', async () => {
     assertEqual(sem.value, 0);
 });
 
-test('acquire_async cancellation: queued, after grant, pre-cancelled', async () => {
-    const sem = AsyncSync.Semaphore.new(0);
-    const queued = new Gio.Cancellable(), late = new Gio.Cancellable();
-    const first = sem.acquire_async(queued);
-    const second = sem.acquire_async(late);
-    queued.cancel();
-    assertEqual(sem.get_n_waiting(), 1);
-    sem.release();
-    late.cancel();
-    await assertRejects(first, isCancelled);
-    assertEqual(await second, true);
-    sem.release();
-    await assertRejects(sem.acquire_async(cancelled()), isCancelled);
-    assertEqual(sem.value, 1);
-});
-
 test('notify::value from the loop, coalesced', async () => {
     const sem = AsyncSync.Semaphore.new(2);
     const seen = recordNotify(sem, 'value');

@@ -5,7 +5,9 @@ property and name every error code of every class of the typelib.
 
 The members are listed with GI's own repository, so a class or method
 added to the library fails this check until both suites use it.  A member
-counts as used only where code uses it, in the test file of its class:
+counts as used only where code uses it, in the test file of its class or
+in the contract test, which runs the rules every class keeps over each
+class's waiting calls:
 comments, docstrings and prose strings (test names, messages) are removed
 first, and what is left must be a call or attribute access (`x.name(`,
 `x.name` passed as a callable), a constructor call on the class
@@ -56,6 +58,13 @@ FILES = {
         "Error": "test-errors-and-input.js",
         "": "test-errors-and-input.js",
     },
+}
+
+# The contract test of each language: it calls every class's waiting
+# operations, so a member used there is used in its class's tests.
+CONTRACT_FILES = {
+    "python": "test_contract.py",
+    "gjs": "test-contract.js",
 }
 
 # Members a language cannot call under their own name, and why.
@@ -180,7 +189,7 @@ def main():
     for lang, files in FILES.items():
         base = HERE if lang == "python" else GJS_DIR
         strip = python_code if lang == "python" else js_code
-        for name in set(files.values()):
+        for name in set(files.values()) | {CONTRACT_FILES[lang]}:
             with open(os.path.join(base, name), encoding="utf-8") as f:
                 code[(lang, name)] = strip(f.read())
 
@@ -204,12 +213,15 @@ def main():
                 if (lang, owner, member) in CANNOT_CALL:
                     row.append("(cannot, see note)")
                     continue
-                text = code[(lang, file_name)]
-                if any(re.search(p, text) for p in patterns(lang, owner, kind, member)):
-                    row.append(file_name)
+                found = [name for name in (file_name, CONTRACT_FILES[lang])
+                         if any(re.search(p, code[(lang, name)])
+                                for p in patterns(lang, owner, kind, member))]
+                if found:
+                    row.append(found[0])
                 else:
                     row.append("MISSING")
-                    missing.append(f"{lang}: {row[0]} ({kind}) not used in {file_name}")
+                    missing.append(f"{lang}: {row[0]} ({kind}) not used in {file_name} "
+                                   f"nor {CONTRACT_FILES[lang]}")
             rows.append(row)
 
     if table:

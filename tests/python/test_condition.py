@@ -78,20 +78,6 @@ class ConditionTests(ContextTestCase):
             cond.release()
         self.assertNotLocked(caught.exception)
 
-    def test_acquire_async_cancellation(self):
-        cond = self.locked_condition()
-        results = Results("acquire_finish")
-        queued, pre = Gio.Cancellable(), Gio.Cancellable()
-        pre.cancel()
-        cond.acquire_async(queued, results.callback("queued"))
-        cond.acquire_async(pre, results.callback("pre"))
-        queued.cancel()
-        self.iterate_until(lambda: len(results) == 2)
-        for value in results.values():
-            self.assertCancelled(value)
-        self.assertEqual(cond.get_lock().get_n_waiting(), 0)
-        cond.release()
-
     # wait / notify
 
     def test_wait_without_lock_fails_not_locked(self):

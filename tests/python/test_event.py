@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """AsyncSync.Event from Python: every method and the `is-set` property."""
 
-from asyncsync_testcase import (AsyncSync, ContextTestCase, Gio, GLib,
-                                Results, main)
+from asyncsync_testcase import AsyncSync, ContextTestCase, Results, main
 
 
 class EventTests(ContextTestCase):
@@ -13,23 +12,6 @@ class EventTests(ContextTestCase):
             self.assertFalse(event.props.is_set)
             self.assertFalse(event.get_property("is-set"))
             self.assertEqual(event.get_n_waiting(), 0)
-
-    def test_set_wakes_five_waiters_in_fifo_order(self):
-        event = AsyncSync.Event()
-        results = Results("wait_finish")
-        for i in range(5):
-            event.wait_async(None, results.callback(i))
-        self.assertEqual(event.get_n_waiting(), 5)
-        self.drain()
-        self.assertEqual(len(results), 0)
-
-        event.set()
-        self.assertEqual(len(results), 0)  # never inside set()
-        self.assertTrue(event.is_set())
-        self.assertEqual(event.get_n_waiting(), 0)
-        self.iterate_until(lambda: len(results) == 5)
-        self.assertEqual(results.tags(), [0, 1, 2, 3, 4])
-        self.assertEqual(results.values(), [True] * 5)
 
     def test_wait_on_set_event_completes_on_next_iteration(self):
         event = AsyncSync.Event()
@@ -67,40 +49,6 @@ class EventTests(ContextTestCase):
         event.set()
         self.iterate_until(lambda: len(results) == 2)
 
-    def test_queued_wait_is_cancelled(self):
-        event = AsyncSync.Event()
-        results = Results("wait_finish")
-        cancellable = Gio.Cancellable()
-        event.wait_async(cancellable, results.callback("cancelled"))
-        event.wait_async(None, results.callback("other"))
-        cancellable.cancel()
-        self.assertEqual(event.get_n_waiting(), 1)
-        self.iterate_until(lambda: len(results) == 1)
-        self.assertCancelled(results.values()[0])
-        event.set()  # the other waiter's wake-up is not lost
-        self.iterate_until(lambda: len(results) == 2)
-        self.assertEqual(results.items[1], ("other", True))
-
-    def test_pre_cancelled_wait_fails_even_when_set(self):
-        event = AsyncSync.Event()
-        event.set()
-        cancellable = Gio.Cancellable()
-        cancellable.cancel()
-        results = Results("wait_finish")
-        event.wait_async(cancellable, results.callback("a"))
-        self.iterate_until(lambda: len(results) == 1)
-        self.assertCancelled(results.values()[0])
-
-    def test_cancel_after_set_still_succeeds(self):
-        event = AsyncSync.Event()
-        results = Results("wait_finish")
-        cancellable = Gio.Cancellable()
-        event.wait_async(cancellable, results.callback("a"))
-        event.set()
-        cancellable.cancel()
-        self.iterate_until(lambda: len(results) == 1)
-        self.assertEqual(results.items, [("a", True)])
-
     def test_notify_is_set(self):
         event = AsyncSync.Event()
         seen = self.record_notify(event, "is-set")
@@ -119,14 +67,6 @@ class EventTests(ContextTestCase):
         event.set()
         self.assertTrue(event.wait(None))
 
-    def test_blocking_wait_pre_cancelled_raises(self):
-        event = AsyncSync.Event()
-        cancellable = Gio.Cancellable()
-        cancellable.cancel()
-        with self.assertRaises(GLib.Error) as caught:
-            event.wait(cancellable)
-        self.assertCancelled(caught.exception)
-
     def test_blocking_wait_in_threads_returns_when_set(self):
         event = AsyncSync.Event()
         seen = self.record_notify(event, "is-set")
@@ -140,18 +80,6 @@ class EventTests(ContextTestCase):
             self.assertEqual(outcome, [True])
         self.iterate_until(lambda: len(seen) == 1, "notify::is-set")
         self.assertEqual(seen, [(True, self.main_thread)])
-
-    def test_blocking_wait_in_a_thread_is_cancelled(self):
-        event = AsyncSync.Event()
-        cancellable = Gio.Cancellable()
-        thread, outcome = self.run_in_thread(event.wait, cancellable)
-        self.wait_from_other_thread(lambda: event.get_n_waiting() == 1,
-                                    "the thread to wait")
-        cancellable.cancel()
-        thread.join(20)
-        self.assertFalse(thread.is_alive())
-        self.assertCancelled(outcome[0])
-        self.assertEqual(event.get_n_waiting(), 0)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,7 @@
 import gc
 import weakref
 
-from asyncsync_testcase import (AsyncSync, ContextTestCase, Gio, GLib,
-                                Results, main)
+from asyncsync_testcase import AsyncSync, ContextTestCase, GLib, Results, main
 
 
 class LockTests(ContextTestCase):
@@ -37,83 +36,6 @@ class LockTests(ContextTestCase):
         self.assertEqual(e.code, AsyncSync.Error.NOT_LOCKED)
         self.assertFalse(lock.is_locked())
 
-    def test_acquire_async_completes_later_not_inside_the_call(self):
-        lock = AsyncSync.Lock()
-        results = Results("acquire_finish")
-        lock.acquire_async(None, results.callback("a"))
-        self.assertEqual(len(results), 0)
-        self.assertTrue(lock.is_locked())  # granted at once, reported later
-        self.iterate_until(lambda: len(results) == 1)
-        self.assertEqual(results.items, [("a", True)])
-        lock.release()
-
-    def test_waiters_get_the_lock_in_fifo_order_without_barging(self):
-        lock = AsyncSync.Lock()
-        self.assertTrue(lock.try_acquire())
-        results = Results("acquire_finish")
-        for i in range(5):
-            lock.acquire_async(None, results.callback(i))
-        self.assertEqual(lock.get_n_waiting(), 5)
-        self.drain()
-        self.assertEqual(len(results), 0)
-
-        lock.release()  # hands over to waiter 0; the lock never looks free
-        self.assertTrue(lock.is_locked())
-        self.assertFalse(lock.try_acquire())
-        self.assertEqual(lock.get_n_waiting(), 4)
-        while len(results) < 5:
-            n = len(results)
-            self.iterate_until(lambda: len(results) > n)
-            lock.release()
-        self.assertEqual(results.tags(), [0, 1, 2, 3, 4])
-        self.assertEqual(results.values(), [True] * 5)
-        self.assertFalse(lock.is_locked())
-
-    def test_queued_acquire_is_cancelled_and_leaves_the_queue(self):
-        lock = AsyncSync.Lock()
-        lock.try_acquire()
-        results = Results("acquire_finish")
-        cancellable = Gio.Cancellable()
-        lock.acquire_async(cancellable, results.callback("cancelled"))
-        lock.acquire_async(None, results.callback("next"))
-        self.assertEqual(lock.get_n_waiting(), 2)
-
-        cancellable.cancel()
-        self.assertEqual(lock.get_n_waiting(), 1)
-        self.iterate_until(lambda: len(results) == 1)
-        self.assertEqual(results.tags(), ["cancelled"])
-        self.assertCancelled(results.values()[0])
-        self.assertTrue(lock.is_locked())  # still the first holder's
-
-        lock.release()
-        self.iterate_until(lambda: len(results) == 2)
-        self.assertEqual(results.items[1], ("next", True))
-        lock.release()
-
-    def test_pre_cancelled_acquire_fails_without_taking_a_free_lock(self):
-        lock = AsyncSync.Lock()
-        cancellable = Gio.Cancellable()
-        cancellable.cancel()
-        results = Results("acquire_finish")
-        lock.acquire_async(cancellable, results.callback("a"))
-        self.assertEqual(len(results), 0)
-        self.iterate_until(lambda: len(results) == 1)
-        self.assertCancelled(results.values()[0])
-        self.assertFalse(lock.is_locked())
-
-    def test_cancel_after_grant_still_succeeds(self):
-        lock = AsyncSync.Lock()
-        lock.try_acquire()
-        results = Results("acquire_finish")
-        cancellable = Gio.Cancellable()
-        lock.acquire_async(cancellable, results.callback("a"))
-        lock.release()      # granted to the waiter...
-        cancellable.cancel()  # ...before its callback ran
-        self.iterate_until(lambda: len(results) == 1)
-        self.assertEqual(results.items, [("a", True)])
-        self.assertTrue(lock.is_locked())
-        lock.release()
-
     def test_notify_locked_is_emitted_from_the_loop_and_coalesced(self):
         lock = AsyncSync.Lock()
         seen = self.record_notify(lock, "locked")
@@ -130,21 +52,6 @@ class LockTests(ContextTestCase):
         self.drain()
         self.assertEqual([v for v, _ in seen], [True, False])
         self.assertTrue(all(t == self.main_thread for _, t in seen))
-
-    def test_queued_acquire_keeps_the_lock_alive(self):
-        lock = AsyncSync.Lock()
-        lock.try_acquire()
-        results = Results("acquire_finish")
-        lock.acquire_async(None, results.callback("a"))
-        freed = []
-        lock.weak_ref(lambda: freed.append(True))
-        lock.release()
-        del lock
-        gc.collect()
-        self.iterate_until(lambda: len(results) == 1)
-        self.assertEqual(results.items, [("a", True)])
-        self.drain()
-        self.assertEqual(freed, [True])
 
     def test_acquire_callback_closure_is_released(self):
         # (scope async): PyGObject frees the callback after its one call.
@@ -173,15 +80,6 @@ class LockTests(ContextTestCase):
         self.assertTrue(lock.is_locked())
         lock.release()
 
-    def test_blocking_acquire_pre_cancelled_raises(self):
-        lock = AsyncSync.Lock()
-        cancellable = Gio.Cancellable()
-        cancellable.cancel()
-        with self.assertRaises(GLib.Error) as caught:
-            lock.acquire(cancellable)
-        self.assertCancelled(caught.exception)
-        self.assertFalse(lock.is_locked())
-
     def test_blocking_acquire_in_a_thread_waits_for_release(self):
         lock = AsyncSync.Lock()
         seen = self.record_notify(lock, "locked")
@@ -204,21 +102,6 @@ class LockTests(ContextTestCase):
         self.iterate_until(lambda: len(seen) == 2, "notify::locked")
         self.assertEqual([v for v, _ in seen], [True, False])
         self.assertTrue(all(t == self.main_thread for _, t in seen))
-
-    def test_blocking_acquire_in_a_thread_is_cancelled(self):
-        lock = AsyncSync.Lock()
-        lock.try_acquire()
-        cancellable = Gio.Cancellable()
-        thread, outcome = self.run_in_thread(lock.acquire, cancellable)
-        self.wait_from_other_thread(lambda: lock.get_n_waiting() == 1,
-                                    "the thread to queue")
-        cancellable.cancel()
-        thread.join(20)
-        self.assertFalse(thread.is_alive())
-        self.assertCancelled(outcome[0])
-        self.assertEqual(lock.get_n_waiting(), 0)
-        lock.release()
-        self.assertFalse(lock.is_locked())
 
 
 if __name__ == "__main__":

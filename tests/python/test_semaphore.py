@@ -62,28 +62,6 @@ class SemaphoreTests(ContextTestCase):
         self.assertEqual(results.tags(), [0, 1, 2, 3, 4])
         self.assertEqual(results.values(), [True] * 5)
 
-    def test_acquire_async_cancellation(self):
-        sem = AsyncSync.Semaphore.new(0)
-        results = Results("acquire_finish")
-        queued, pre, late = Gio.Cancellable(), Gio.Cancellable(), Gio.Cancellable()
-        pre.cancel()
-        sem.acquire_async(queued, results.callback("queued"))
-        sem.acquire_async(late, results.callback("late"))
-        queued.cancel()
-        self.assertEqual(sem.get_n_waiting(), 1)
-        sem.release()  # granted to "late"...
-        late.cancel()  # ...which then ignores its cancellable
-        self.iterate_until(lambda: len(results) == 2)
-        self.assertEqual(results.tags(), ["queued", "late"])
-        self.assertCancelled(results.values()[0])
-        self.assertTrue(results.values()[1])
-
-        sem.release()
-        sem.acquire_async(pre, results.callback("pre"))
-        self.iterate_until(lambda: len(results) == 3)
-        self.assertCancelled(results.values()[2])
-        self.assertEqual(sem.get_value(), 1)  # nothing taken
-
     def test_notify_value(self):
         sem = AsyncSync.Semaphore.new(2)
         seen = self.record_notify(sem, "value")

@@ -3,7 +3,6 @@
 #include "async-sync-test-harness.h"
 
 #define N_WAKE   100000
-#define N_CANCEL 10000
 
 static gboolean
 cond_acquire_finish (GObject       *source,
@@ -109,14 +108,6 @@ notify_all_and_release_in_source (gpointer data)
   g_assert_true (async_sync_condition_notify_all (data, &error));
   g_assert_no_error (error);
   release (data);
-
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-cancel_in_source (gpointer data)
-{
-  g_cancellable_cancel (data);
 
   return G_SOURCE_REMOVE;
 }
@@ -491,85 +482,6 @@ test_condition_cancel_reacquires_contended (void)
 }
 
 static void
-test_condition_cancel_while_queued (void)
-{
-  TestRun *run = test_run_new (3, cond_wait_finish);
-  AsyncSyncCondition *cond = async_sync_condition_new (NULL);
-  guint i;
-
-  g_test_summary ("Cancelling one waiter takes it out of the condition's "
-                  "queue at once; the others still wait and are woken by "
-                  "notify_all().");
-
-  for (i = 0; i < 3; i++)
-    {
-      test_run_op (run, i)->then = record_locked_and_release;
-      if (i == 1)
-        test_op_cancellable (test_run_op (run, i));
-      lock_and_start_wait (cond, test_run_op (run, i));
-    }
-  g_cancellable_cancel (test_run_op (run, 1)->cancellable);
-  g_assert_cmpuint (cond_n_waiting (cond), ==, 2);
-
-  test_run_until_done (run, test_run_op (run, 1));
-  test_op_assert_error (test_run_op (run, 1), G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  test_run_drain (run);
-  g_assert_cmpuint (run->n_done, ==, 1);
-  g_assert_cmpuint (cond_n_waiting (cond), ==, 2);
-
-  test_run_in_source (run, notify_all_and_release_in_source, cond);
-  test_run_until_n_done (run, 3);
-  test_run_assert_order (run, 3, 1, 0, 2);
-  test_op_assert_ok (test_run_op (run, 0));
-  test_op_assert_ok (test_run_op (run, 2));
-
-  test_run_unref_and_assert_finalized (run, cond);
-  test_run_free (run);
-}
-
-static void
-test_condition_cancel_reverse (void)
-{
-  TestRun *run = test_run_new (N_CANCEL, cond_wait_finish);
-  AsyncSyncCondition *cond = async_sync_condition_new (NULL);
-  guint i;
-
-  g_test_summary ("10,000 waiters cancelled last-first each leave the "
-                  "condition's queue at once, re-acquire the lock in "
-                  "cancellation order and fail CANCELLED holding it.");
-
-  for (i = 0; i < N_CANCEL; i++)
-    {
-      TestOp *op = test_run_op (run, i);
-
-      op->then = record_locked_and_release;
-      test_op_cancellable (op);
-      lock_and_start_wait (cond, op);
-    }
-  g_assert_cmpuint (cond_n_waiting (cond), ==, N_CANCEL);
-
-  for (i = N_CANCEL; i > 0; i--)
-    {
-      g_cancellable_cancel (test_run_op (run, i - 1)->cancellable);
-      g_assert_cmpuint (cond_n_waiting (cond), ==, i - 1);
-    }
-  g_assert_cmpuint (lock_n_waiting (cond), ==, N_CANCEL - 1);
-
-  test_run_until_n_done (run, N_CANCEL);
-  test_run_assert_order_range (run, N_CANCEL - 1, 0);
-  for (i = 0; i < N_CANCEL; i++)
-    {
-      test_op_assert_error (test_run_op (run, i), G_IO_ERROR, G_IO_ERROR_CANCELLED);
-      g_assert_true (test_run_op (run, i)->locked_in_callback);
-    }
-  g_assert_cmpuint (run->max_depth, ==, 1);
-  g_assert_false (async_sync_condition_is_locked (cond));
-
-  test_run_unref_and_assert_finalized (run, cond);
-  test_run_free (run);
-}
-
-static void
 test_condition_cancel_pre_cancelled (void)
 {
   TestRun *run = test_run_new (3, cond_wait_finish);
@@ -808,63 +720,6 @@ test_condition_wait_for_cancelled (void)
   test_run_free (run);
 }
 
-static gboolean
-wait_in_source (gpointer data)
-{
-  TestOp *op = data;
-
-  start_wait (op->data, op);
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-test_condition_no_callback_inside (void)
-{
-  TestRun *run = test_run_new (4, cond_wait_finish);
-  AsyncSyncCondition *cond = async_sync_condition_new (NULL);
-  TestOp *w = test_run_op (run, 0);
-  TestOp *a = test_run_op (run, 1);
-  TestOp *c = test_run_op (run, 2);
-  TestOp *w2 = test_run_op (run, 3);
-
-  g_test_summary ("No callback runs inside notify(), notify_all(), "
-                  "release(), a cancellation or wait_async() (whose release "
-                  "hands the lock to a queued acquirer), even from a "
-                  "main-loop dispatch.");
-
-  w->then = record_locked_and_release;
-  a->then = record_locked_and_release;
-  c->then = record_locked_and_release;
-  w2->then = record_locked_and_release;
-
-  lock_and_start_wait (cond, w);
-  test_op_cancellable (c);
-  lock_and_start_wait (cond, c);
-  test_run_in_source (run, cancel_in_source, c->cancellable);
-  test_run_until_done (run, c);
-  test_run_in_source (run, notify_all_and_release_in_source, cond);
-  test_run_until_done (run, w);
-
-  /* wait_async() hands the lock to the queued acquirer a. */
-  g_assert_true (async_sync_condition_try_acquire (cond));
-  start_acquire (cond, a);
-  w2->data = cond;
-  test_run_in_source (run, wait_in_source, w2);
-  test_run_until_done (run, a);
-  test_op_assert_ok (a);
-
-  test_run_in_source (run, notify_all_and_release_in_source, cond);
-  test_run_until_n_done (run, 4);
-  test_op_assert_ok (w);
-  test_op_assert_ok (w2);
-  test_op_assert_error (c, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpuint (run->max_depth, ==, 1);
-
-  test_run_unref_and_assert_finalized (run, cond);
-  test_run_free (run);
-}
-
 static void
 test_condition_notify_all_100000 (void)
 {
@@ -900,64 +755,6 @@ test_condition_notify_all_100000 (void)
   test_run_free (run);
 }
 
-/* TestOpFunc: wakes the other waiters, then releases. */
-static void
-notify_all_and_release (TestOp  *op,
-                        GObject *source)
-{
-  g_assert_true (async_sync_condition_notify_all (ASYNC_SYNC_CONDITION (source), NULL));
-  record_locked_and_release (op, source);
-}
-
-static void
-test_condition_waiters_keep_alive (void)
-{
-  TestRun *run = test_run_new (2, cond_wait_finish);
-  AsyncSyncCondition *cond = async_sync_condition_new (NULL);
-  gpointer weak_cond = cond;
-  gpointer weak_lock = async_sync_condition_get_lock (cond);
-  TestOp *w1 = test_run_op (run, 0);
-  TestOp *w2 = test_run_op (run, 1);
-
-  g_test_summary ("Waiters keep the condition and its lock alive after the "
-                  "last user reference is dropped; both are freed once the "
-                  "waiters are done.");
-
-  g_object_add_weak_pointer (weak_cond, &weak_cond);
-  g_object_add_weak_pointer (weak_lock, &weak_lock);
-  w1->then = notify_all_and_release;
-  w2->then = record_locked_and_release;
-  test_op_cancellable (w1);
-  lock_and_start_wait (cond, w1);
-  lock_and_start_wait (cond, w2);
-  g_object_unref (cond);
-  cond = NULL;
-
-  test_run_drain (run);
-  g_assert_nonnull (weak_cond);
-  g_assert_nonnull (weak_lock);
-
-  g_cancellable_cancel (w1->cancellable);
-  test_run_until_n_done (run, 2);
-  test_op_assert_error (w1, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  test_op_assert_ok (w2);
-  test_run_assert_order (run, 2, 0, 1);
-
-  test_run_drain (run);
-  g_assert_null (weak_cond);
-  g_assert_null (weak_lock);
-
-  test_run_free (run);
-}
-
-static void
-never_called_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_assert_not_reached ();
-}
-
 static gboolean
 never_called_predicate (gpointer user_data)
 {
@@ -976,36 +773,27 @@ test_condition_criticals (void)
       TestRun *run = test_run_new (0, cond_wait_finish);
       AsyncSyncCondition *cond = async_sync_condition_new (NULL);
       GObject *not_a_cond = g_object_new (G_TYPE_OBJECT, NULL);
-      GTask *foreign = g_task_new (not_a_cond, NULL, NULL, NULL);
       GError *error = NULL;
 
       test_trap_criticals_nonfatal ();
 
       g_assert_null (async_sync_condition_new ((AsyncSyncLock *) not_a_cond));
       g_assert_null (async_sync_condition_get_lock (NULL));
-      async_sync_condition_acquire_async (NULL, NULL, never_called_cb, NULL);
       g_assert_false (async_sync_condition_try_acquire (NULL));
       g_assert_false (async_sync_condition_release (NULL, &error));
       g_assert_false (async_sync_condition_is_locked (NULL));
-      async_sync_condition_wait_async (NULL, NULL, never_called_cb, NULL);
-      async_sync_condition_wait_async ((AsyncSyncCondition *) not_a_cond, NULL, never_called_cb, NULL);
-      async_sync_condition_wait_for_async (cond, NULL, NULL, NULL, NULL, never_called_cb, NULL);
+      async_sync_condition_wait_for_async (cond, NULL, NULL, NULL, NULL, test_never_called_cb, NULL);
       async_sync_condition_wait_for_async (cond, never_called_predicate, NULL, NULL,
-                                           (GCancellable *) not_a_cond, never_called_cb, NULL);
+                                           (GCancellable *) not_a_cond, test_never_called_cb, NULL);
       g_assert_false (async_sync_condition_notify (NULL, 1, &error));
       g_assert_false (async_sync_condition_notify_all (NULL, &error));
       g_assert_cmpuint (async_sync_condition_get_n_waiting (NULL), ==, 0);
-      g_assert_false (async_sync_condition_wait (NULL, NULL, &error));
       g_assert_false (async_sync_condition_wait_for (cond, NULL, NULL, NULL, NULL, &error));
-      g_assert_false (async_sync_condition_wait_finish (cond, G_ASYNC_RESULT (foreign), &error));
       g_assert_no_error (error);
 
       test_run_drain (run);
       g_assert_false (async_sync_condition_is_locked (cond));
       g_assert_cmpuint (async_sync_condition_get_n_waiting (cond), ==, 0);
-
-      g_task_return_boolean (foreign, TRUE);
-      g_object_unref (foreign);
       test_run_drain (run);
       g_object_unref (not_a_cond);
       test_run_unref_and_assert_finalized (run, cond);
@@ -1017,20 +805,15 @@ test_condition_criticals (void)
   g_test_trap_assert_passed ();
   g_test_trap_assert_stderr ("*CRITICAL*async_sync_condition_new*ASYNC_SYNC_IS_LOCK (lock)*"
                              "*CRITICAL*async_sync_condition_get_lock*ASYNC_SYNC_IS_CONDITION (self)*"
-                             "*CRITICAL*async_sync_condition_acquire_async*ASYNC_SYNC_IS_CONDITION (self)*"
                              "*CRITICAL*async_sync_condition_try_acquire*ASYNC_SYNC_IS_CONDITION (self)*"
                              "*CRITICAL*async_sync_condition_release*ASYNC_SYNC_IS_CONDITION (self)*"
                              "*CRITICAL*async_sync_condition_is_locked*ASYNC_SYNC_IS_CONDITION (self)*"
-                             "*CRITICAL*async_sync_condition_wait_async*ASYNC_SYNC_IS_CONDITION (self)*"
-                             "*CRITICAL*async_sync_condition_wait_async*ASYNC_SYNC_IS_CONDITION (self)*"
                              "*CRITICAL*async_sync_condition_wait_for_async*predicate != NULL*"
                              "*CRITICAL*async_sync_condition_wait_for_async*G_IS_CANCELLABLE (cancellable)*"
                              "*CRITICAL*async_sync_condition_notify*ASYNC_SYNC_IS_CONDITION (self)*"
                              "*CRITICAL*async_sync_condition_notify_all*ASYNC_SYNC_IS_CONDITION (self)*"
                              "*CRITICAL*async_sync_condition_get_n_waiting*ASYNC_SYNC_IS_CONDITION (self)*"
-                             "*CRITICAL*async_sync_condition_wait*ASYNC_SYNC_IS_CONDITION (self)*"
-                             "*CRITICAL*async_sync_condition_wait_for*predicate != NULL*"
-                             "*CRITICAL*condition_wait_finish*g_task_is_valid*");
+                             "*CRITICAL*async_sync_condition_wait_for*predicate != NULL*");
 }
 
 /* Blocking variants in a worker thread, notified from the main thread. */
@@ -1124,58 +907,6 @@ test_condition_blocking (void)
   test_run_free (run);
 }
 
-static void
-test_condition_blocking_cancelled (void)
-{
-  TestRun *run = test_run_new (0, cond_wait_finish);
-  AsyncSyncCondition *cond = async_sync_condition_new (NULL);
-  BlockingWait blocking = { cond, g_cancellable_new (), NULL, TRUE, FALSE, NULL };
-  GThread *thread;
-
-  g_test_summary ("A blocked async_sync_condition_wait() cancelled from "
-                  "another thread returns G_IO_ERROR_CANCELLED holding the "
-                  "lock again.");
-
-  thread = g_thread_new ("blocking", blocking_wait_thread, &blocking);
-  wait_for_cond_n_waiting (cond, 1);
-  g_cancellable_cancel (blocking.cancellable);
-  g_thread_join (thread);
-  g_assert_error (blocking.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_false (blocking.result);
-  g_assert_true (blocking.locked_after);
-  g_assert_false (async_sync_condition_is_locked (cond));
-  g_assert_cmpuint (cond_n_waiting (cond), ==, 0);
-
-  g_clear_error (&blocking.error);
-  g_clear_object (&blocking.cancellable);
-  test_run_unref_and_assert_finalized (run, cond);
-  test_run_free (run);
-}
-
-static GObject *
-make_condition (void)
-{
-  /* With its own lock, made under the same context. */
-  return G_OBJECT (async_sync_condition_new (NULL));
-}
-
-static void
-take_condition_lock (GObject *condition)
-{
-  g_assert_true (async_sync_condition_try_acquire (ASYNC_SYNC_CONDITION (condition)));
-}
-
-static void
-test_condition_freed_with_home_never_run (void)
-{
-  g_test_summary ("An object whose home context is never run again is "
-                  "freed when its last reference goes, a property "
-                  "notification pending there or not, and frees that "
-                  "context in turn: neither keeps the other alive.");
-
-  test_assert_freed_with_home_never_run (make_condition, take_condition_lock);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -1190,19 +921,13 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/Condition/notify/notified-waiter-never-lost", test_condition_notified_never_lost);
   g_test_add_func ("/AsyncSync/Condition/cancel/reacquires-lock", test_condition_cancel_reacquires);
   g_test_add_func ("/AsyncSync/Condition/cancel/reacquires-lock-behind-contenders", test_condition_cancel_reacquires_contended);
-  g_test_add_func ("/AsyncSync/Condition/cancel/while-queued", test_condition_cancel_while_queued);
-  g_test_add_func ("/AsyncSync/Condition/cancel/reverse-order-10000", test_condition_cancel_reverse);
   g_test_add_func ("/AsyncSync/Condition/cancel/pre-cancelled-keeps-lock", test_condition_cancel_pre_cancelled);
   g_test_add_func ("/AsyncSync/Condition/wait-for/true-at-once", test_condition_wait_for_true_at_once);
   g_test_add_func ("/AsyncSync/Condition/wait-for/rechecked-after-each-wake-up", test_condition_wait_for_rechecks);
   g_test_add_func ("/AsyncSync/Condition/wait-for/cancelled", test_condition_wait_for_cancelled);
-  g_test_add_func ("/AsyncSync/Condition/dispatch/no-callback-inside-api-calls", test_condition_no_callback_inside);
-  g_test_add_func ("/AsyncSync/Condition/lifetime/waiters-keep-condition-alive", test_condition_waiters_keep_alive);
-  g_test_add_func ("/AsyncSync/Condition/lifetime/freed-with-home-context-never-run", test_condition_freed_with_home_never_run);
   g_test_add_func ("/AsyncSync/Condition/errors/not-locked", test_condition_errors_not_locked);
   g_test_add_func ("/AsyncSync/Condition/criticals/null-and-wrong-type-arguments", test_condition_criticals);
   g_test_add_func ("/AsyncSync/Condition/blocking/wait-and-wait-for-from-worker", test_condition_blocking);
-  g_test_add_func ("/AsyncSync/Condition/blocking/wait-cancelled-from-other-thread", test_condition_blocking_cancelled);
 
   return g_test_run ();
 }

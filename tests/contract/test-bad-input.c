@@ -9,24 +9,9 @@
 
 #include <string.h>
 
-#include <asyncsync-glib/asyncsync-glib.h>
+#include "async-sync-test-harness.h"
 
 /* ---- helpers ---- */
-
-static void
-run_until_idle (GMainContext *ctx)
-{
-  while (g_main_context_iteration (ctx, FALSE))
-    ;
-}
-
-static void
-never_cb (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  g_error ("a callback ran for a call that was refused");
-}
 
 static gboolean
 never_predicate (gpointer user_data)
@@ -131,7 +116,7 @@ any_result (void)
   return G_ASYNC_RESULT (task);
 }
 
-BAD_CALL (lock_acquire_async, async_sync_lock_acquire_async (self, NULL, never_cb, NULL))
+BAD_CALL (lock_acquire_async, async_sync_lock_acquire_async (self, NULL, test_never_called_cb, NULL))
 BAD_CALL (lock_acquire_finish, g_assert_false (async_sync_lock_acquire_finish (self, any_result (), &error)))
 BAD_CALL (lock_acquire, g_assert_false (async_sync_lock_acquire (self, NULL, &error)))
 BAD_CALL (lock_try_acquire, g_assert_false (async_sync_lock_try_acquire (self)))
@@ -139,7 +124,7 @@ BAD_CALL (lock_release, g_assert_false (async_sync_lock_release (self, &error)))
 BAD_CALL (lock_is_locked, g_assert_false (async_sync_lock_is_locked (self)))
 BAD_CALL (lock_get_n_waiting, g_assert_cmpuint (async_sync_lock_get_n_waiting (self), ==, 0))
 
-BAD_CALL (event_wait_async, async_sync_event_wait_async (self, NULL, never_cb, NULL))
+BAD_CALL (event_wait_async, async_sync_event_wait_async (self, NULL, test_never_called_cb, NULL))
 BAD_CALL (event_wait_finish, g_assert_false (async_sync_event_wait_finish (self, any_result (), &error)))
 BAD_CALL (event_wait, g_assert_false (async_sync_event_wait (self, NULL, &error)))
 BAD_CALL (event_set, async_sync_event_set (self))
@@ -150,17 +135,17 @@ BAD_CALL (event_get_n_waiting, g_assert_cmpuint (async_sync_event_get_n_waiting 
 /* NULL is valid here (a private lock): only the wrong type is tested. */
 BAD_CALL (condition_new, if (self != NULL) g_assert_null (async_sync_condition_new (self)))
 BAD_CALL (condition_get_lock, g_assert_null (async_sync_condition_get_lock (self)))
-BAD_CALL (condition_acquire_async, async_sync_condition_acquire_async (self, NULL, never_cb, NULL))
+BAD_CALL (condition_acquire_async, async_sync_condition_acquire_async (self, NULL, test_never_called_cb, NULL))
 BAD_CALL (condition_acquire_finish, g_assert_false (async_sync_condition_acquire_finish (self, any_result (), &error)))
 BAD_CALL (condition_acquire, g_assert_false (async_sync_condition_acquire (self, NULL, &error)))
 BAD_CALL (condition_try_acquire, g_assert_false (async_sync_condition_try_acquire (self)))
 BAD_CALL (condition_release, g_assert_false (async_sync_condition_release (self, &error)))
 BAD_CALL (condition_is_locked, g_assert_false (async_sync_condition_is_locked (self)))
-BAD_CALL (condition_wait_async, async_sync_condition_wait_async (self, NULL, never_cb, NULL))
+BAD_CALL (condition_wait_async, async_sync_condition_wait_async (self, NULL, test_never_called_cb, NULL))
 BAD_CALL (condition_wait_finish, g_assert_false (async_sync_condition_wait_finish (self, any_result (), &error)))
 BAD_CALL (condition_wait, g_assert_false (async_sync_condition_wait (self, NULL, &error)))
 BAD_CALL (condition_wait_for_async,
-          async_sync_condition_wait_for_async (self, never_predicate, NULL, NULL, NULL, never_cb, NULL))
+          async_sync_condition_wait_for_async (self, never_predicate, NULL, NULL, NULL, test_never_called_cb, NULL))
 BAD_CALL (condition_wait_for_finish, g_assert_false (async_sync_condition_wait_for_finish (self, any_result (), &error)))
 BAD_CALL (condition_wait_for,
           g_assert_false (async_sync_condition_wait_for (self, never_predicate, NULL, NULL, NULL, &error)))
@@ -168,12 +153,12 @@ BAD_CALL (condition_notify, g_assert_false (async_sync_condition_notify (self, 1
 BAD_CALL (condition_notify_all, g_assert_false (async_sync_condition_notify_all (self, &error)))
 BAD_CALL (condition_get_n_waiting, g_assert_cmpuint (async_sync_condition_get_n_waiting (self), ==, 0))
 
-BAD_CALL (semaphore_acquire_async, async_sync_semaphore_acquire_async (self, NULL, never_cb, NULL))
+BAD_CALL (semaphore_acquire_async, async_sync_semaphore_acquire_async (self, NULL, test_never_called_cb, NULL))
 BAD_CALL (semaphore_acquire_finish, g_assert_false (async_sync_semaphore_acquire_finish (self, any_result (), &error)))
 BAD_CALL (semaphore_acquire, g_assert_false (async_sync_semaphore_acquire (self, NULL, &error)))
 BAD_CALL (semaphore_try_acquire, g_assert_false (async_sync_semaphore_try_acquire (self)))
 BAD_CALL (semaphore_release, g_assert_false (async_sync_semaphore_release (self, &error)))
-BAD_CALL (semaphore_acquire_many_async, async_sync_semaphore_acquire_many_async (self, 2, NULL, never_cb, NULL))
+BAD_CALL (semaphore_acquire_many_async, async_sync_semaphore_acquire_many_async (self, 2, NULL, test_never_called_cb, NULL))
 BAD_CALL (semaphore_acquire_many_finish,
           g_assert_false (async_sync_semaphore_acquire_many_finish (self, any_result (), &error)))
 BAD_CALL (semaphore_acquire_many, g_assert_false (async_sync_semaphore_acquire_many (self, 2, NULL, &error)))
@@ -287,11 +272,11 @@ test_bad_self (gconstpointer data)
       bad_calls[index].call (NULL, &o);
       bad_calls[index].call (wrong, &o);
 
-      run_until_idle (ctx);
+      test_drain_context (ctx);
       objects_state (&o, &after);
       g_assert_cmpmem (&before, sizeof before, &after, sizeof after);
       objects_clear (&o);
-      run_until_idle (ctx);
+      test_drain_context (ctx);
       g_main_context_pop_thread_default (ctx);
       g_main_context_unref (ctx);
       return;
@@ -322,13 +307,13 @@ static void
 bad_args_wrong_cancellable (Objects *o, GMainContext *ctx)
 {
   /* An object that is not a GCancellable. */
-  async_sync_lock_acquire_async (o->lock, (GCancellable *) o->event, never_cb, NULL);
+  async_sync_lock_acquire_async (o->lock, (GCancellable *) o->event, test_never_called_cb, NULL);
 }
 
 static void
 bad_args_null_predicate (Objects *o, GMainContext *ctx)
 {
-  async_sync_condition_wait_for_async (o->cond, NULL, NULL, NULL, NULL, never_cb, NULL);
+  async_sync_condition_wait_for_async (o->cond, NULL, NULL, NULL, NULL, test_never_called_cb, NULL);
 }
 
 static void
@@ -411,11 +396,11 @@ test_bad_args (gconstpointer data)
       objects_init (&o);
       objects_state (&o, &before);
       bad_args[index].call (&o, ctx);
-      run_until_idle (ctx);
+      test_drain_context (ctx);
       objects_state (&o, &after);
       g_assert_cmpmem (&before, sizeof before, &after, sizeof after);
       objects_clear (&o);
-      run_until_idle (ctx);
+      test_drain_context (ctx);
       g_main_context_pop_thread_default (ctx);
       g_main_context_unref (ctx);
       return;
@@ -515,7 +500,7 @@ test_over_release (void)
     g_assert_true (async_sync_semaphore_release (sem, NULL));
   g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1000);
 
-  run_until_idle (ctx);
+  test_drain_context (ctx);
   /* Refused calls changed nothing, and the bounded semaphore is back to
    * the value last notified: nothing to notify (changes are coalesced). */
   g_assert_cmpuint (n_notified, ==, 0);
@@ -524,7 +509,7 @@ test_over_release (void)
   g_object_unref (lock);
   g_object_unref (bsem);
   g_object_unref (sem);
-  run_until_idle (ctx);
+  test_drain_context (ctx);
   g_main_context_pop_thread_default (ctx);
   g_main_context_unref (ctx);
 }
@@ -575,7 +560,7 @@ test_maxuint (void)
   /* A request for G_MAXUINT permits waits for all of them. */
   g_assert_true (async_sync_semaphore_try_acquire (sem));
   async_sync_semaphore_acquire_many_async (sem, G_MAXUINT, NULL, store_result_cb, &slot);
-  run_until_idle (ctx);
+  test_drain_context (ctx);
   g_assert_null (slot);
   g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, 1);
   g_assert_true (async_sync_semaphore_is_locked (sem));
@@ -634,7 +619,7 @@ test_maxuint (void)
   g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, G_MAXUINT);
   g_object_unref (sem);
 
-  run_until_idle (ctx);
+  test_drain_context (ctx);
   g_main_context_pop_thread_default (ctx);
   g_main_context_unref (ctx);
 }
@@ -730,7 +715,7 @@ test_release_from_another_thread (void)
   while (data.n_callbacks < 1)
     g_main_context_iteration (ctx, TRUE);
   run_in_thread (release_lock_thread, &data);
-  run_until_idle (ctx);
+  test_drain_context (ctx);
   g_assert_false (async_sync_lock_is_locked (data.object));
   g_assert_cmpint (data.n_notifies, >=, 1);
   g_clear_object (&data.object);
@@ -753,7 +738,7 @@ test_release_from_another_thread (void)
     g_main_context_iteration (ctx, TRUE);
   g_clear_object (&data.object);
 
-  run_until_idle (ctx);
+  test_drain_context (ctx);
   g_main_context_pop_thread_default (ctx);
   g_main_context_unref (ctx);
 }
@@ -855,7 +840,7 @@ test_condition_lock_held_elsewhere (void)
   g_assert_true (async_sync_condition_release (data.cond, &error));
 
   g_clear_object (&data.cond);
-  run_until_idle (ctx);
+  test_drain_context (ctx);
   g_main_context_pop_thread_default (ctx);
   g_main_context_unref (ctx);
 }
@@ -935,7 +920,7 @@ test_dropped_while_queued (void)
   g_assert_true (async_sync_lock_release (weak, NULL));
   while (n < 3)
     g_main_context_iteration (ctx, TRUE);
-  run_until_idle (ctx);
+  test_drain_context (ctx);
   g_assert_null (weak);
 
   /* Event and Semaphore: waiters cancelled after the drop. */
@@ -956,7 +941,7 @@ test_dropped_while_queued (void)
   g_cancellable_cancel (cancellable);
   while (n < 6)
     g_main_context_iteration (ctx, TRUE);
-  run_until_idle (ctx);
+  test_drain_context (ctx);
   g_assert_null (weak);
   g_assert_null (weak_lock);
   g_object_unref (cancellable);
@@ -981,7 +966,7 @@ test_dropped_while_queued (void)
   g_cancellable_cancel (cancellable);
   while (n < 3)
     g_main_context_iteration (ctx, TRUE);
-  run_until_idle (ctx);
+  test_drain_context (ctx);
   g_assert_null (weak);
   g_assert_null (weak_lock);
   g_object_unref (cancellable);
@@ -1055,7 +1040,7 @@ test_context_never_run_again (void)
   g_object_unref (cancellable);
   g_object_unref (lock);
   g_assert_nonnull (weak_lock);          /* the queued task holds it */
-  run_until_idle (ctx);                  /* the last iteration */
+  test_drain_context (ctx);                  /* the last iteration */
   g_assert_cmpint (n, ==, 1);
   g_assert_null (weak_lock);
   g_assert_null (weak_cancellable);

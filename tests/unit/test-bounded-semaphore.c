@@ -3,7 +3,6 @@
 #include "async-sync-test-harness.h"
 
 #define N_CHAIN  100000
-#define N_CANCEL 10000
 
 static gboolean
 sem_acquire_finish (GObject       *source,
@@ -270,36 +269,6 @@ test_bounded_cancel (void)
 }
 
 static void
-test_bounded_cancel_reverse (void)
-{
-  TestRun *run = test_run_new (N_CANCEL, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = bounded_new (1);
-  guint i;
-
-  g_test_summary ("10,000 queued acquisitions cancelled last-first leave at "
-                  "once, fail in cancellation order, and take no permit.");
-
-  g_assert_true (async_sync_semaphore_try_acquire (sem));
-  for (i = 0; i < N_CANCEL; i++)
-    {
-      test_op_cancellable (test_run_op (run, i));
-      start_acquire (sem, test_run_op (run, i));
-    }
-  for (i = N_CANCEL; i > 0; i--)
-    {
-      g_cancellable_cancel (test_run_op (run, i - 1)->cancellable);
-      g_assert_cmpuint (async_sync_semaphore_get_n_waiting (sem), ==, i - 1);
-    }
-  test_run_until_n_done (run, N_CANCEL);
-  test_run_assert_order_range (run, N_CANCEL - 1, 0);
-  release (sem);
-  assert_over_release (sem);
-
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
-static void
 test_bounded_chain (void)
 {
   TestRun *run = test_run_new (N_CHAIN, sem_acquire_finish);
@@ -325,61 +294,6 @@ test_bounded_chain (void)
 
   test_run_unref_and_assert_finalized (run, sem);
   test_run_free (run);
-}
-
-static void
-test_bounded_waiters_keep_alive (void)
-{
-  TestRun *run = test_run_new (1, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = bounded_new (1);
-  gpointer weak = sem;
-
-  g_test_summary ("A queued acquisition keeps the bounded semaphore alive "
-                  "after the last user reference is dropped.");
-
-  g_object_add_weak_pointer (G_OBJECT (sem), &weak);
-  g_assert_true (async_sync_semaphore_try_acquire (sem));
-  start_acquire (sem, test_run_op (run, 0));
-  g_object_unref (sem);
-  sem = NULL;
-
-  test_run_drain (run);
-  g_assert_nonnull (weak);
-  release (weak);
-  test_run_until_done (run, test_run_op (run, 0));
-  test_op_assert_ok (test_run_op (run, 0));
-  test_run_drain (run);
-  g_assert_null (weak);
-
-  test_run_free (run);
-}
-
-static void
-test_bounded_criticals (void)
-{
-  g_test_summary ("get_bound() with NULL or a plain Semaphore logs a "
-                  "critical and returns 0.");
-
-  if (g_test_subprocess ())
-    {
-      TestRun *run = test_run_new (0, sem_acquire_finish);
-      AsyncSyncSemaphore *plain = async_sync_semaphore_new (4);
-
-      test_trap_criticals_nonfatal ();
-
-      g_assert_cmpuint (async_sync_bounded_semaphore_get_bound (NULL), ==, 0);
-      g_assert_cmpuint (async_sync_bounded_semaphore_get_bound ((AsyncSyncBoundedSemaphore *) plain), ==, 0);
-      g_assert_cmpuint (async_sync_semaphore_get_value (plain), ==, 4);
-
-      test_run_unref_and_assert_finalized (run, plain);
-      test_run_free (run);
-      return;
-    }
-
-  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
-  g_test_trap_assert_passed ();
-  g_test_trap_assert_stderr ("*CRITICAL*async_sync_bounded_semaphore_get_bound*ASYNC_SYNC_IS_BOUNDED_SEMAPHORE (self)*"
-                             "*CRITICAL*async_sync_bounded_semaphore_get_bound*ASYNC_SYNC_IS_BOUNDED_SEMAPHORE (self)*");
 }
 
 /* A release from another thread: the bound holds there too, and the
@@ -457,89 +371,6 @@ test_bounded_threads (void)
   test_run_free (run);
 }
 
-typedef struct
-{
-  AsyncSyncSemaphore *sem;
-  GCancellable       *cancellable;
-  gboolean            acquired;
-  GError             *error;
-} BlockingAcquire;
-
-static gpointer
-blocking_acquire_thread (gpointer data)
-{
-  BlockingAcquire *blocking = data;
-
-  blocking->acquired = async_sync_semaphore_acquire (blocking->sem, blocking->cancellable,
-                                                     &blocking->error);
-  if (blocking->acquired)
-    release (blocking->sem);
-
-  return NULL;
-}
-
-static void
-test_bounded_blocking (void)
-{
-  TestRun *run = test_run_new (0, sem_acquire_finish);
-  AsyncSyncSemaphore *sem = bounded_new (1);
-  BlockingAcquire ok = { sem, NULL, FALSE, NULL };
-  BlockingAcquire cancelled = { sem, g_cancellable_new (), TRUE, NULL };
-  GThread *thread;
-
-  g_test_summary ("Blocking acquire from a worker: served by a release, or "
-                  "failing CANCELLED when cancelled from another thread.");
-
-  g_assert_true (async_sync_semaphore_try_acquire (sem));
-  thread = g_thread_new ("blocking", blocking_acquire_thread, &ok);
-  while (async_sync_semaphore_get_n_waiting (sem) < 1)
-    g_thread_yield ();
-  release (sem);
-  g_thread_join (thread);
-  g_assert_no_error (ok.error);
-  g_assert_true (ok.acquired);
-  g_assert_cmpuint (async_sync_semaphore_get_value (sem), ==, 1);
-
-  g_assert_true (async_sync_semaphore_try_acquire (sem));
-  thread = g_thread_new ("blocking", blocking_acquire_thread, &cancelled);
-  while (async_sync_semaphore_get_n_waiting (sem) < 1)
-    g_thread_yield ();
-  g_cancellable_cancel (cancelled.cancellable);
-  g_thread_join (thread);
-  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_false (cancelled.acquired);
-  release (sem);
-  assert_over_release (sem);
-
-  g_clear_error (&cancelled.error);
-  g_clear_object (&cancelled.cancellable);
-  test_run_unref_and_assert_finalized (run, sem);
-  test_run_free (run);
-}
-
-static GObject *
-make_bounded (void)
-{
-  return G_OBJECT (async_sync_bounded_semaphore_new (1));
-}
-
-static void
-take_bounded_permit (GObject *semaphore)
-{
-  g_assert_true (async_sync_semaphore_try_acquire (ASYNC_SYNC_SEMAPHORE (semaphore)));
-}
-
-static void
-test_bounded_freed_with_home_never_run (void)
-{
-  g_test_summary ("An object whose home context is never run again is "
-                  "freed when its last reference goes, a property "
-                  "notification pending there or not, and frees that "
-                  "context in turn: neither keeps the other alive.");
-
-  test_assert_freed_with_home_never_run (make_bounded, take_bounded_permit);
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -551,12 +382,7 @@ main (int   argc,
   g_test_add_func ("/AsyncSync/BoundedSemaphore/fifo/hand-off-below-bound", test_bounded_fifo_hand_off);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/hand-off/chain-of-100000-is-flat", test_bounded_chain);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/cancel/queued-after-grant-and-pre-cancelled", test_bounded_cancel);
-  g_test_add_func ("/AsyncSync/BoundedSemaphore/cancel/reverse-order-10000", test_bounded_cancel_reverse);
-  g_test_add_func ("/AsyncSync/BoundedSemaphore/lifetime/waiters-keep-semaphore-alive", test_bounded_waiters_keep_alive);
-  g_test_add_func ("/AsyncSync/BoundedSemaphore/lifetime/freed-with-home-context-never-run", test_bounded_freed_with_home_never_run);
-  g_test_add_func ("/AsyncSync/BoundedSemaphore/criticals/get-bound-wrong-type", test_bounded_criticals);
   g_test_add_func ("/AsyncSync/BoundedSemaphore/threads/release-from-other-thread", test_bounded_threads);
-  g_test_add_func ("/AsyncSync/BoundedSemaphore/blocking/acquire-from-worker", test_bounded_blocking);
 
   return g_test_run ();
 }
