@@ -70,9 +70,6 @@ typedef enum
   BARRIER_BROKEN,     /* aborted: every wait fails until reset */
 } BarrierState;
 
-/* A waiter that joined the cycle and leaves it when completed. */
-#define WAITER_IN_CYCLE ASYNC_SYNC_WAITER_CLASS_FLAG
-
 /**
  * AsyncSyncBarrier:
  *
@@ -131,10 +128,7 @@ static void
 barrier_fail_all (AsyncSyncWaiterQueue *queue,
                   const gchar          *message)
 {
-  AsyncSyncWaiter *waiter;
-
-  while ((waiter = async_sync_waiter_queue_peek (queue)) != NULL)
-    async_sync_waiter_fail_literal (waiter, ASYNC_SYNC_ERROR,
+  async_sync_waiter_queue_fail_all (queue, ASYNC_SYNC_ERROR,
                                     ASYNC_SYNC_ERROR_BROKEN_BARRIER, message);
 }
 
@@ -149,12 +143,8 @@ barrier_release_with_mutex (AsyncSyncBarrier *self,
   barrier_set_state (self, BARRIER_DRAINING);
   /* Every party still there counted: the decision is made. */
   while ((waiter = async_sync_waiter_queue_peek_unchecked (&self->waiters)) != NULL)
-    {
-      waiter->value = index++;
-      async_sync_waiter_complete (waiter);
-    }
-  last->value = index;
-  async_sync_waiter_complete (last);
+    async_sync_waiter_complete_index (waiter, index++);
+  async_sync_waiter_complete_index (last, index);
 }
 
 static void
@@ -168,7 +158,8 @@ barrier_join_with_mutex (AsyncSyncBarrier *self,
   if (self->count + 1 == self->parties)
     async_sync_waiter_queue_expire (&self->waiters);
 
-  waiter->flags |= WAITER_IN_CYCLE;
+  /* In the cycle: it leaves it when its completion runs. */
+  async_sync_waiter_set_class_flag (waiter, TRUE);
   self->count++;
   if (self->count == self->parties)
     barrier_release_with_mutex (self, waiter);
@@ -219,13 +210,13 @@ barrier_refill_with_mutex (AsyncSyncBarrier *self)
 static gboolean
 barrier_leave (AsyncSyncWaiter *waiter)
 {
-  AsyncSyncBarrier *self = waiter->data;
+  AsyncSyncBarrier *self = async_sync_waiter_get_data (waiter);
 
-  if (!(waiter->flags & WAITER_IN_CYCLE))
+  if (!async_sync_waiter_get_class_flag (waiter))
     return TRUE;
 
   g_mutex_lock (&self->mutex);
-  waiter->flags &= ~WAITER_IN_CYCLE;
+  async_sync_waiter_set_class_flag (waiter, FALSE);
   self->count--;
   barrier_refill_with_mutex (self);
   g_mutex_unlock (&self->mutex);
@@ -240,7 +231,7 @@ barrier_waiter_left (AsyncSyncWaiterQueue *queue,
 {
   AsyncSyncBarrier *self = queue->owner;
 
-  waiter->flags &= ~WAITER_IN_CYCLE;
+  async_sync_waiter_set_class_flag (waiter, FALSE);
   self->count--;
   async_sync_waiter_complete (waiter);
 }
@@ -412,24 +403,15 @@ async_sync_barrier_wait_async (AsyncSyncBarrier    *self,
                                gpointer             user_data)
 {
   AsyncSyncWaiter *waiter;
-  gboolean queued;
 
   g_return_if_fail (ASYNC_SYNC_IS_BARRIER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
                                   async_sync_barrier_wait_async);
-  waiter->resume = barrier_leave;
-  waiter->data = self;  /* kept alive by the task */
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  g_mutex_lock (&self->mutex);
-  barrier_arrive_with_mutex (self, waiter);
-  queued = waiter->queue != NULL;
-  g_mutex_unlock (&self->mutex);
-
-  async_sync_waiter_started (waiter, queued);
+  /* @self is kept alive by the task. */
+  async_sync_waiter_set_resume (waiter, barrier_leave, self, NULL);
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) barrier_arrive_with_mutex, self);
 }
 
 /**
@@ -454,21 +436,12 @@ async_sync_barrier_wait_finish (AsyncSyncBarrier  *self,
                                 guint             *index,
                                 GError           **error)
 {
-  gssize value;
-
   g_return_val_if_fail (ASYNC_SYNC_IS_BARRIER (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_barrier_wait_async, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  value = async_sync_waiter_propagate (result, error);
-  if (value < 0)
-    return FALSE;
-
-  if (index != NULL)
-    *index = (guint) value;
-
-  return TRUE;
+  return async_sync_waiter_propagate_index (result, index, error);
 }
 
 /**

@@ -128,15 +128,14 @@ static void
 condition_move_to_lock (AsyncSyncCondition *self,
                         AsyncSyncWaiter    *waiter)
 {
-  if (waiter->queue != NULL)
-    async_sync_waiter_queue_remove (waiter->queue, waiter);
-  waiter->flags |= ASYNC_SYNC_WAITER_UNCANCELLABLE;
+  async_sync_waiter_leave_queue (waiter);
+  async_sync_waiter_set_uncancellable (waiter, TRUE);
   async_sync_lock_grant_or_queue_with_mutex (self->lock, waiter);
 }
 
 /* The leave rule of the condition's queue: the waiter must still get the
- * lock back before it reports the cancellation (or timeout) in
- * waiter->error. */
+ * lock back before it reports the cancellation (or timeout) recorded in
+ * the waiter. */
 static void
 condition_waiter_left (AsyncSyncWaiterQueue *queue,
                        AsyncSyncWaiter      *waiter)
@@ -162,12 +161,11 @@ condition_park_with_mutex (AsyncSyncCondition *self,
     {
       /* Recorded, not completed: wait_for_resume() calls this from the
        * waiter's own dispatch, which returns the task itself. */
-      g_clear_error (&waiter->error);
-      waiter->error = not_locked_error_new ();
+      async_sync_waiter_set_error (waiter, not_locked_error_new ());
       return FALSE;
     }
 
-  waiter->flags &= ~ASYNC_SYNC_WAITER_UNCANCELLABLE;
+  async_sync_waiter_set_uncancellable (waiter, FALSE);
   async_sync_waiter_queue_push (&self->waiters, waiter);
   async_sync_lock_release_with_mutex (self->lock);
 
@@ -195,12 +193,12 @@ condition_park (AsyncSyncCondition *self,
 static gboolean
 wait_for_resume (AsyncSyncWaiter *waiter)
 {
-  WaitFor *wait_for = waiter->data;
+  WaitFor *wait_for = async_sync_waiter_get_data (waiter);
   AsyncSyncCondition *self = wait_for->self;
   GMutex *mutex = async_sync_lock_get_mutex (self->lock);
   gboolean parked;
 
-  if (waiter->error != NULL || wait_for->predicate (wait_for->predicate_data))
+  if (async_sync_waiter_has_error (waiter) || wait_for->predicate (wait_for->predicate_data))
     return TRUE;
 
   g_mutex_lock (mutex);
@@ -209,7 +207,7 @@ wait_for_resume (AsyncSyncWaiter *waiter)
    * ignored then) is honoured here. */
   if (async_sync_waiter_is_stopped (waiter))
     {
-      waiter->error = async_sync_waiter_stopped_error (waiter);
+      async_sync_waiter_set_error (waiter, async_sync_waiter_stopped_error (waiter));
       parked = FALSE;
     }
   else
@@ -404,7 +402,7 @@ async_sync_condition_acquire_finish (AsyncSyncCondition  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_condition_acquire_async, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_propagate_boolean (result, error);
 }
 
 /**
@@ -569,7 +567,7 @@ async_sync_condition_wait_finish (AsyncSyncCondition  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_condition_wait_async, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_propagate_boolean (result, error);
 }
 
 /**
@@ -658,8 +656,9 @@ async_sync_condition_wait_for_async (AsyncSyncCondition  *self,
   wait_for->predicate = predicate;
   wait_for->predicate_data = predicate_data;
   wait_for->predicate_destroy = predicate_destroy;
-  waiter->data = wait_for;
-  waiter->data_destroy = wait_for_free;
+  /* Its resume hook is armed only once it parks: a waiter completed at
+   * once returns as it is. */
+  async_sync_waiter_set_resume (waiter, NULL, wait_for, wait_for_free);
 
   if (async_sync_waiter_fail_if_cancelled (waiter))
     return;
@@ -684,7 +683,7 @@ async_sync_condition_wait_for_async (AsyncSyncCondition  *self,
       return;
     }
 
-  waiter->resume = wait_for_resume;
+  async_sync_waiter_set_resume (waiter, wait_for_resume, wait_for, wait_for_free);
   condition_park (self, waiter);
 }
 
@@ -715,7 +714,7 @@ async_sync_condition_wait_for_finish (AsyncSyncCondition  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_condition_wait_for_async, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_propagate_boolean (result, error);
 }
 
 /**

@@ -186,6 +186,17 @@ async_sync_event_new (void)
   return g_object_new (ASYNC_SYNC_TYPE_EVENT, NULL);
 }
 
+/* A wait on a set event succeeds at once; else it waits for set(). */
+static void
+event_wait_arrive_with_mutex (AsyncSyncEvent  *self,
+                              AsyncSyncWaiter *waiter)
+{
+  if (self->is_set)
+    async_sync_waiter_complete (waiter);
+  else
+    async_sync_waiter_queue_push (&self->waiters, waiter);
+}
+
 /**
  * async_sync_event_wait_async:
  * @self: an #AsyncSyncEvent
@@ -216,29 +227,13 @@ async_sync_event_wait_async (AsyncSyncEvent      *self,
                              gpointer             user_data)
 {
   AsyncSyncWaiter *waiter;
-  gboolean queued = FALSE;
 
   g_return_if_fail (ASYNC_SYNC_IS_EVENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable,
                                   callback, user_data, async_sync_event_wait_async);
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  g_mutex_lock (&self->mutex);
-  if (self->is_set)
-    {
-      async_sync_waiter_complete (waiter);
-    }
-  else
-    {
-      async_sync_waiter_queue_push (&self->waiters, waiter);
-      queued = TRUE;
-    }
-  g_mutex_unlock (&self->mutex);
-
-  async_sync_waiter_started (waiter, queued);
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) event_wait_arrive_with_mutex, self);
 }
 
 /**
@@ -264,7 +259,7 @@ async_sync_event_wait_finish (AsyncSyncEvent  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_event_wait_async, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_propagate_boolean (result, error);
 }
 
 /**
@@ -316,8 +311,6 @@ async_sync_event_wait (AsyncSyncEvent  *self,
 void
 async_sync_event_set (AsyncSyncEvent *self)
 {
-  AsyncSyncWaiter *waiter;
-
   g_return_if_fail (ASYNC_SYNC_IS_EVENT (self));
 
   g_mutex_lock (&self->mutex);
@@ -325,8 +318,7 @@ async_sync_event_set (AsyncSyncEvent *self)
     {
       self->is_set = TRUE;
       async_sync_notifier_changed (&self->notifier);
-      while ((waiter = async_sync_waiter_queue_pop (&self->waiters)) != NULL)
-        async_sync_waiter_complete (waiter);
+      async_sync_waiter_queue_complete_all (&self->waiters);
     }
   g_mutex_unlock (&self->mutex);
 }

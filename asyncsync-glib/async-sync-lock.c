@@ -165,19 +165,12 @@ async_sync_lock_acquire_for (AsyncSyncLock       *self,
                              gpointer             user_data)
 {
   AsyncSyncWaiter *waiter;
-  gboolean queued;
 
   waiter = async_sync_waiter_new (source_object, &self->mutex, cancellable,
                                   callback, user_data, source_tag);
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  g_mutex_lock (&self->mutex);
-  async_sync_lock_grant_or_queue_with_mutex (self, waiter);
-  queued = waiter->queue != NULL;
-  g_mutex_unlock (&self->mutex);
-
-  async_sync_waiter_started (waiter, queued);
+  async_sync_waiter_start (waiter,
+                           (AsyncSyncWaiterArriveFunc) async_sync_lock_grant_or_queue_with_mutex,
+                           self);
 }
 
 static void
@@ -334,7 +327,7 @@ async_sync_lock_acquire_finish (AsyncSyncLock  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_lock_acquire_async, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_propagate_boolean (result, error);
 }
 
 /**

@@ -46,8 +46,7 @@
  * tokio's calls side by side: the <link linkend="porting-tokio">porting table</link>.
  */
 
-/* A queued request for the write side. */
-#define WAITER_WRITER ASYNC_SYNC_WAITER_CLASS_FLAG
+/* A waiter's class flag: whether it asks for the write side. */
 
 /**
  * AsyncSyncRWLock:
@@ -118,7 +117,7 @@ rw_lock_grant_with_mutex (AsyncSyncRWLock *self)
 
   while ((head = async_sync_waiter_queue_peek (&self->waiters)) != NULL)
     {
-      if (head->flags & WAITER_WRITER)
+      if (async_sync_waiter_get_class_flag (head))  /* a writer */
         {
           if (!rw_lock_can_write (self))
             break;
@@ -145,6 +144,16 @@ rw_lock_serve (AsyncSyncWaiterQueue *queue)
   rw_lock_grant_with_mutex (queue->owner);
 }
 
+/* Queue first, then admit from the head: no barging past earlier
+ * requests, and an immediate grant when the queue was empty. */
+static void
+rw_lock_arrive_with_mutex (AsyncSyncRWLock *self,
+                           AsyncSyncWaiter *waiter)
+{
+  async_sync_waiter_queue_push (&self->waiters, waiter);
+  rw_lock_grant_with_mutex (self);
+}
+
 static void
 rw_lock_acquire_for (AsyncSyncRWLock     *self,
                      gboolean             write,
@@ -154,24 +163,11 @@ rw_lock_acquire_for (AsyncSyncRWLock     *self,
                      gpointer             user_data)
 {
   AsyncSyncWaiter *waiter;
-  gboolean queued;
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
                                   source_tag);
-  if (write)
-    waiter->flags |= WAITER_WRITER;
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  /* Queue first, then admit from the head: no barging past earlier
-   * requests, and an immediate grant when the queue was empty. */
-  g_mutex_lock (&self->mutex);
-  async_sync_waiter_queue_push (&self->waiters, waiter);
-  rw_lock_grant_with_mutex (self);
-  queued = waiter->queue != NULL;
-  g_mutex_unlock (&self->mutex);
-
-  async_sync_waiter_started (waiter, queued);
+  async_sync_waiter_set_class_flag (waiter, write);
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) rw_lock_arrive_with_mutex, self);
 }
 
 static gboolean
@@ -185,7 +181,7 @@ rw_lock_acquire_finish (AsyncSyncRWLock  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_propagate_boolean (result, error);
 }
 
 static gboolean

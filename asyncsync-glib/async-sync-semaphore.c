@@ -127,9 +127,9 @@ semaphore_grant_with_mutex (AsyncSyncSemaphorePrivate *priv,
   AsyncSyncWaiter *head;
 
   while ((head = async_sync_waiter_queue_peek (&priv->waiters)) != NULL &&
-         head->weight <= value)
+         async_sync_waiter_get_weight (head) <= value)
     {
-      value -= head->weight;
+      value -= async_sync_waiter_get_weight (head);
       async_sync_waiter_complete (head);
     }
 
@@ -319,6 +319,43 @@ async_sync_semaphore_new (guint value)
   return g_object_new (ASYNC_SYNC_TYPE_SEMAPHORE, "value", value, NULL);
 }
 
+/* A request for n permits is granted at once if nobody waits and the
+ * value covers it; else it waits its turn.  Asking for none, or for more
+ * than the bound, can never succeed. */
+static void
+semaphore_arrive_with_mutex (AsyncSyncSemaphore *self,
+                             AsyncSyncWaiter    *waiter)
+{
+  AsyncSyncSemaphorePrivate *priv = PRIV (self);
+  guint n = async_sync_waiter_get_weight (waiter);
+
+  if (n == 0)
+    {
+      async_sync_waiter_fail_literal (waiter, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                      "A request must be for at least one permit");
+      return;
+    }
+  if (n > priv->bound)
+    {
+      async_sync_waiter_fail (waiter,
+                              g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                                           "Cannot acquire %u permits from a semaphore bounded to %u",
+                                           n, priv->bound));
+      return;
+    }
+
+  semaphore_settle_with_mutex (self);
+  if (async_sync_waiter_queue_length (&priv->waiters) == 0 && priv->value >= n)
+    {
+      semaphore_set_value (self, priv->value - n);
+      async_sync_waiter_complete (waiter);
+    }
+  else
+    {
+      async_sync_waiter_queue_push (&priv->waiters, waiter);
+    }
+}
+
 static void
 semaphore_acquire_for (AsyncSyncSemaphore  *self,
                        guint                n,
@@ -327,46 +364,12 @@ semaphore_acquire_for (AsyncSyncSemaphore  *self,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
 {
-  AsyncSyncSemaphorePrivate *priv = PRIV (self);
   AsyncSyncWaiter *waiter;
-  gboolean queued = FALSE;
 
-  waiter = async_sync_waiter_new (self, &priv->mutex, cancellable, callback, user_data,
+  waiter = async_sync_waiter_new (self, &PRIV (self)->mutex, cancellable, callback, user_data,
                                   source_tag);
-  waiter->weight = n;
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  g_mutex_lock (&priv->mutex);
-  if (n == 0)
-    {
-      async_sync_waiter_fail_literal (waiter, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                      "A request must be for at least one permit");
-    }
-  else if (n > priv->bound)
-    {
-      async_sync_waiter_fail (waiter,
-                              g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                                           "Cannot acquire %u permits from a semaphore bounded to %u",
-                                           n, priv->bound));
-    }
-  else
-    {
-      semaphore_settle_with_mutex (self);
-      if (async_sync_waiter_queue_length (&priv->waiters) == 0 && priv->value >= n)
-        {
-          semaphore_set_value (self, priv->value - n);
-          async_sync_waiter_complete (waiter);
-        }
-      else
-        {
-          async_sync_waiter_queue_push (&priv->waiters, waiter);
-          queued = TRUE;
-        }
-    }
-  g_mutex_unlock (&priv->mutex);
-
-  async_sync_waiter_started (waiter, queued);
+  async_sync_waiter_set_weight (waiter, n);
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) semaphore_arrive_with_mutex, self);
 }
 
 static gboolean
@@ -380,7 +383,7 @@ semaphore_acquire_finish (AsyncSyncSemaphore  *self,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_propagate_boolean (result, error);
 }
 
 static gboolean

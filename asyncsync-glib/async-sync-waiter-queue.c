@@ -58,6 +58,49 @@ cancellable_get_cancel_time (GCancellable *cancellable)
   return cancelled_at != G_MAXINT64 ? cancelled_at : g_get_monotonic_time ();
 }
 
+typedef enum
+{
+  /* Ownership is promised (a notified Condition waiter in the lock's
+   * queue): a cancellation no longer applies. */
+  WAITER_UNCANCELLABLE = 1 << 0,
+  /* Free for the owning class's own bookkeeping. */
+  WAITER_CLASS_FLAG = 1 << 1,
+} WaiterFlags;
+
+/* What the task returns on success. */
+typedef enum
+{
+  RESULT_BOOLEAN,    /* TRUE */
+  RESULT_INDEX,      /* @index */
+  RESULT_OBJECT,     /* @object */
+} ResultType;
+
+struct _AsyncSyncWaiter
+{
+  AsyncSyncDispatchItem     item;          /* first: the item is the waiter */
+  gatomicrefcount           ref_count;
+  GMutex                   *mutex;         /* the owner's; guards everything below */
+  AsyncSyncWaiterQueue     *queue;         /* where it waits; NULL once out */
+  WaiterFlags               flags;
+  guint                     weight;        /* permits wanted; 1 but for weighted calls */
+  GTask                    *task;
+  GCancellable             *cancellable;
+  gint64                    deadline;      /* of an AsyncSyncTimeout; G_MAXINT64: none */
+  gboolean                  watched;       /* the cancellable was connected (caller's thread) */
+  gboolean                  finished;      /* the task returned: nothing left to cancel */
+  gulong                    cancelled_id;  /* the connected handler, until finished */
+  GSource                  *timer;         /* when the cancellable is an AsyncSyncTimeout */
+  AsyncSyncDispatcher      *dispatcher;    /* of the task's context */
+  GError                   *error;         /* the result on completion; NULL: success */
+  ResultType                result_type;   /* the result on success */
+  guint                     index;
+  GObject                  *object;
+  GObject                  *item_carried;  /* what the call brings in (a Queue's put) */
+  AsyncSyncWaiterResumeFunc resume;
+  gpointer                  data;
+  GDestroyNotify            data_destroy;
+};
+
 void
 async_sync_waiter_queue_init (AsyncSyncWaiterQueue     *queue,
                               AsyncSyncWaiterLeaveFunc  leave,
@@ -99,8 +142,8 @@ async_sync_waiter_queue_push (AsyncSyncWaiterQueue *queue,
   g_queue_push_tail_link (&queue->waiters, &waiter->item.link);
 }
 
-void
-async_sync_waiter_queue_remove (AsyncSyncWaiterQueue *queue,
+static void
+waiter_queue_remove (AsyncSyncWaiterQueue *queue,
                                 AsyncSyncWaiter      *waiter)
 {
   g_assert (waiter->queue == queue);
@@ -110,12 +153,12 @@ async_sync_waiter_queue_remove (AsyncSyncWaiterQueue *queue,
 }
 
 /* A queued waiter that may no longer be granted.  A waiter promised
- * what it waits for (ASYNC_SYNC_WAITER_UNCANCELLABLE) always may. */
+ * what it waits for (WAITER_UNCANCELLABLE) always may. */
 static gboolean
 waiter_must_leave (AsyncSyncWaiter *waiter)
 {
   return waiter->cancellable != NULL &&
-         !(waiter->flags & ASYNC_SYNC_WAITER_UNCANCELLABLE) &&
+         !(waiter->flags & WAITER_UNCANCELLABLE) &&
          async_sync_waiter_is_stopped (waiter);
 }
 
@@ -165,7 +208,7 @@ async_sync_waiter_queue_pop (AsyncSyncWaiterQueue *queue)
   AsyncSyncWaiter *waiter = async_sync_waiter_queue_peek (queue);
 
   if (waiter != NULL)
-    async_sync_waiter_queue_remove (queue, waiter);
+    waiter_queue_remove (queue, waiter);
 
   return waiter;
 }
@@ -214,6 +257,7 @@ waiter_unref (AsyncSyncWaiter *waiter)
     waiter->data_destroy (waiter->data);
   g_clear_error (&waiter->error);
   g_clear_object (&waiter->object);
+  g_clear_object (&waiter->item_carried);
   g_clear_object (&waiter->task);
   async_sync_dispatcher_unref (waiter->dispatcher);
   g_free (waiter);
@@ -260,10 +304,12 @@ waiter_run (AsyncSyncDispatchItem *item)
 
   if (waiter->error != NULL)
     g_task_return_error (waiter->task, g_steal_pointer (&waiter->error));
-  else if (waiter->object != NULL)
+  else if (waiter->result_type == RESULT_OBJECT)
     g_task_return_pointer (waiter->task, g_steal_pointer (&waiter->object), g_object_unref);
+  else if (waiter->result_type == RESULT_INDEX)
+    g_task_return_int (waiter->task, waiter->index);
   else
-    g_task_return_int (waiter->task, waiter->value);
+    g_task_return_boolean (waiter->task, TRUE);
 
   waiter_unref (waiter);
 }
@@ -292,7 +338,6 @@ async_sync_waiter_new (gpointer             source_object,
   g_atomic_ref_count_inc (&waiter->ref_count);  /* the caller's, until started */
   waiter->mutex = mutex;
   waiter->weight = 1;
-  waiter->value = TRUE;
   waiter->task = g_task_new (source_object, NULL, callback, user_data);
   g_task_set_source_tag (waiter->task, source_tag);
   /* Read after g_task_new(): never earlier than the task's creation time. */
@@ -311,15 +356,15 @@ async_sync_waiter_new (gpointer             source_object,
 /*
  * async_sync_waiter_complete:
  *
- * Hands the waiter its result (success with @waiter->value, or
- * @waiter->error): takes it out of its queue and schedules the callback.
- * Called with the waiter's mutex held, once.
+ * Hands the waiter its result (success, or the error recorded with
+ * async_sync_waiter_set_error()): takes it out of its queue and schedules
+ * the callback.  Called with the waiter's mutex held, once.
  */
 void
 async_sync_waiter_complete (AsyncSyncWaiter *waiter)
 {
   if (waiter->queue != NULL)
-    async_sync_waiter_queue_remove (waiter->queue, waiter);
+    waiter_queue_remove (waiter->queue, waiter);
 
   async_sync_dispatcher_push (waiter->dispatcher, &waiter->item);
 }
@@ -409,7 +454,7 @@ static void
 waiter_stop (AsyncSyncWaiter *waiter)
 {
   g_mutex_lock (waiter->mutex);
-  if (waiter->queue != NULL && !(waiter->flags & ASYNC_SYNC_WAITER_UNCANCELLABLE))
+  if (waiter->queue != NULL && !(waiter->flags & WAITER_UNCANCELLABLE))
     {
       AsyncSyncWaiterQueue *queue = waiter->queue;
 
@@ -478,14 +523,14 @@ waiter_watch_deadline (AsyncSyncWaiter *waiter)
 }
 
 /*
- * async_sync_waiter_watch_cancellable:
+ * waiter_watch_cancellable:
  *
  * Connects the cancellable, unless there is none.  Never call it with the
  * mutex held: if the cancellable fired meanwhile, the handler runs at once,
  * in this thread, and takes the mutex.
  */
-void
-async_sync_waiter_watch_cancellable (AsyncSyncWaiter *waiter)
+static void
+waiter_watch_cancellable (AsyncSyncWaiter *waiter)
 {
   gulong cancelled_id;
   gboolean finished;
@@ -527,20 +572,225 @@ async_sync_waiter_started (AsyncSyncWaiter *waiter,
                            gboolean         queued)
 {
   if (queued)
-    async_sync_waiter_watch_cancellable (waiter);
+    waiter_watch_cancellable (waiter);
 
   waiter_unref (waiter);
 }
 
 /*
- * async_sync_waiter_propagate:
+ * async_sync_waiter_start:
+ * @arrive: the class's rule for a new call
  *
- * The common part of every `_finish`: the value the waiter completed with,
- * or -1 and @error.
+ * The whole `_async` call once its waiter is made: fails it if its
+ * cancellable is already cancelled (or its deadline passed) without
+ * taking anything; else applies @arrive under the mutex and, if that
+ * left the waiter queued, watches its cancellable.
  */
-gssize
-async_sync_waiter_propagate (GAsyncResult  *result,
-                             GError       **error)
+void
+async_sync_waiter_start (AsyncSyncWaiter           *waiter,
+                         AsyncSyncWaiterArriveFunc  arrive,
+                         gpointer                   owner)
 {
-  return g_task_propagate_int (G_TASK (result), error);
+  gboolean queued;
+
+  if (async_sync_waiter_fail_if_cancelled (waiter))
+    return;
+
+  g_mutex_lock (waiter->mutex);
+  arrive (owner, waiter);
+  queued = waiter->queue != NULL;
+  g_mutex_unlock (waiter->mutex);
+
+  async_sync_waiter_started (waiter, queued);
+}
+
+/* The permits a Semaphore waiter wants: 1 unless set. */
+guint
+async_sync_waiter_get_weight (AsyncSyncWaiter *waiter)
+{
+  return waiter->weight;
+}
+
+void
+async_sync_waiter_set_weight (AsyncSyncWaiter *waiter,
+                              guint            weight)
+{
+  waiter->weight = weight;
+}
+
+/* An object the call brings in (a Queue's put), owned by the waiter
+ * until stolen: set before the waiter is started (transfer full). */
+void
+async_sync_waiter_set_item (AsyncSyncWaiter *waiter,
+                            GObject         *item)
+{
+  g_clear_object (&waiter->item_carried);
+  waiter->item_carried = item;
+}
+
+GObject *
+async_sync_waiter_get_item (AsyncSyncWaiter *waiter)
+{
+  return waiter->item_carried;
+}
+
+GObject *
+async_sync_waiter_steal_item (AsyncSyncWaiter *waiter)
+{
+  return g_steal_pointer (&waiter->item_carried);
+}
+
+/* One flag for the class's own bookkeeping (a writer among readers, a
+ * party counted in a barrier's cycle); under the mutex. */
+gboolean
+async_sync_waiter_get_class_flag (AsyncSyncWaiter *waiter)
+{
+  return (waiter->flags & WAITER_CLASS_FLAG) != 0;
+}
+
+void
+async_sync_waiter_set_class_flag (AsyncSyncWaiter *waiter,
+                                  gboolean         flag)
+{
+  if (flag)
+    waiter->flags |= WAITER_CLASS_FLAG;
+  else
+    waiter->flags &= ~WAITER_CLASS_FLAG;
+}
+
+/* The AsyncSyncWaiterResumeFunc and its @data, freed with the waiter. */
+void
+async_sync_waiter_set_resume (AsyncSyncWaiter           *waiter,
+                              AsyncSyncWaiterResumeFunc  resume,
+                              gpointer                   data,
+                              GDestroyNotify             data_destroy)
+{
+  waiter->resume = resume;
+  waiter->data = data;
+  waiter->data_destroy = data_destroy;
+}
+
+gpointer
+async_sync_waiter_get_data (AsyncSyncWaiter *waiter)
+{
+  return waiter->data;
+}
+
+/* Whether what the waiter waits for is promised to it (a notified
+ * Condition waiter in its lock's queue): then a cancellation or a
+ * deadline no longer applies.  Under the mutex. */
+void
+async_sync_waiter_set_uncancellable (AsyncSyncWaiter *waiter,
+                                     gboolean         uncancellable)
+{
+  if (uncancellable)
+    waiter->flags |= WAITER_UNCANCELLABLE;
+  else
+    waiter->flags &= ~WAITER_UNCANCELLABLE;
+}
+
+/* Takes the waiter out of whatever queue it is in, if any, without
+ * completing it: it moves to another queue.  Under the mutex. */
+void
+async_sync_waiter_leave_queue (AsyncSyncWaiter *waiter)
+{
+  if (waiter->queue != NULL)
+    waiter_queue_remove (waiter->queue, waiter);
+}
+
+/* async_sync_waiter_complete(), with @index as the result (a Barrier
+ * party's place in its cycle). */
+void
+async_sync_waiter_complete_index (AsyncSyncWaiter *waiter,
+                                  guint            index)
+{
+  waiter->result_type = RESULT_INDEX;
+  waiter->index = index;
+  async_sync_waiter_complete (waiter);
+}
+
+/* async_sync_waiter_complete(), with @object as the result (transfer
+ * full: a Queue's item). */
+void
+async_sync_waiter_complete_object (AsyncSyncWaiter *waiter,
+                                   GObject         *object)
+{
+  waiter->result_type = RESULT_OBJECT;
+  g_clear_object (&waiter->object);
+  waiter->object = object;
+  async_sync_waiter_complete (waiter);
+}
+
+/* Records the error the waiter will complete with (transfer full),
+ * without completing it: for a waiter whose completion is already under
+ * way (from its resume hook) or decided elsewhere. */
+void
+async_sync_waiter_set_error (AsyncSyncWaiter *waiter,
+                             GError          *error)
+{
+  g_clear_error (&waiter->error);
+  waiter->error = error;
+}
+
+gboolean
+async_sync_waiter_has_error (AsyncSyncWaiter *waiter)
+{
+  return waiter->error != NULL;
+}
+
+/* Grants every waiter of @queue that may still be granted; the others
+ * leave first, by the class's rule.  Under the mutex. */
+void
+async_sync_waiter_queue_complete_all (AsyncSyncWaiterQueue *queue)
+{
+  AsyncSyncWaiter *waiter;
+
+  while ((waiter = async_sync_waiter_queue_peek (queue)) != NULL)
+    async_sync_waiter_complete (waiter);
+}
+
+/* Fails every waiter of @queue with one error (those already cancelled
+ * or timed out with their own).  Under the mutex. */
+void
+async_sync_waiter_queue_fail_all (AsyncSyncWaiterQueue *queue,
+                                  GQuark                domain,
+                                  gint                  code,
+                                  const gchar          *message)
+{
+  AsyncSyncWaiter *waiter;
+
+  while ((waiter = async_sync_waiter_queue_peek (queue)) != NULL)
+    async_sync_waiter_fail_literal (waiter, domain, code, message);
+}
+
+/* The common part of every `_finish`, one per result type: %FALSE (or
+ * %NULL) and @error if the call failed. */
+gboolean
+async_sync_waiter_propagate_boolean (GAsyncResult  *result,
+                                     GError       **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+async_sync_waiter_propagate_index (GAsyncResult  *result,
+                                   guint         *index,
+                                   GError       **error)
+{
+  gssize value = g_task_propagate_int (G_TASK (result), error);
+
+  if (value < 0)
+    return FALSE;
+
+  if (index != NULL)
+    *index = (guint) value;
+
+  return TRUE;
+}
+
+gpointer
+async_sync_waiter_propagate_object (GAsyncResult  *result,
+                                    GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
