@@ -66,6 +66,25 @@ typedef gboolean (*AsyncSyncWaiterResumeFunc) (AsyncSyncWaiter *waiter);
 typedef void (*AsyncSyncWaiterArriveFunc) (gpointer         owner,
                                            AsyncSyncWaiter *waiter);
 
+/*
+ * AsyncSyncDeadlineFuncs:
+ * @get_deadline: the deadline, in the time base of g_get_monotonic_time()
+ * @get_cancel_time: when the cancellable was cancelled by hand, or
+ *   %G_MAXINT64 if unknown (not cancelled, or being cancelled right now)
+ *
+ * What the waiter queue asks of a cancellable that carries a deadline.
+ * A cancellable type provides them with async_sync_deadline_attach()
+ * (AsyncSyncTimeout does, from its init): the core names no such type.
+ */
+typedef struct
+{
+  gint64 (*get_deadline)    (GCancellable *cancellable);
+  gint64 (*get_cancel_time) (GCancellable *cancellable);
+} AsyncSyncDeadlineFuncs;
+
+void             async_sync_deadline_attach        (GCancellable                 *cancellable,
+                                                    const AsyncSyncDeadlineFuncs *funcs);
+
 struct _AsyncSyncWaiterQueue
 {
   GQueue                    waiters;

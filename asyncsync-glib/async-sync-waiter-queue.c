@@ -32,17 +32,45 @@
 
 #include "async-sync-waiter-queue-private.h"
 
-#include "async-sync-timeout-private.h"
+/* What the core knows of a cancellable that carries a deadline: the
+ * AsyncSyncDeadlineFuncs its type attached to it, nothing else. */
+static GQuark
+deadline_funcs_quark (void)
+{
+  static GQuark quark;
 
-/* What the core knows of a cancellable that carries a deadline (an
- * AsyncSyncTimeout): these two functions, nothing else. */
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("async-sync-deadline-funcs");
+
+  return quark;
+}
+
+/*
+ * async_sync_deadline_attach:
+ * @funcs: (not nullable): static, they must outlive @cancellable
+ *
+ * Gives @cancellable a deadline that every wait it bounds honours; called
+ * by the cancellable's type as it is created, before any wait sees it.
+ */
+void
+async_sync_deadline_attach (GCancellable                 *cancellable,
+                            const AsyncSyncDeadlineFuncs *funcs)
+{
+  g_object_set_qdata (G_OBJECT (cancellable), deadline_funcs_quark (), (gpointer) funcs);
+}
+
+static const AsyncSyncDeadlineFuncs *
+cancellable_get_deadline_funcs (GCancellable *cancellable)
+{
+  return g_object_get_qdata (G_OBJECT (cancellable), deadline_funcs_quark ());
+}
+
 static gint64
 cancellable_get_deadline (GCancellable *cancellable)
 {
-  if (ASYNC_SYNC_IS_TIMEOUT (cancellable))
-    return async_sync_timeout_get_deadline (ASYNC_SYNC_TIMEOUT (cancellable));
+  const AsyncSyncDeadlineFuncs *funcs = cancellable_get_deadline_funcs (cancellable);
 
-  return G_MAXINT64;
+  return funcs != NULL ? funcs->get_deadline (cancellable) : G_MAXINT64;
 }
 
 /* When @cancellable, which is cancelled, was cancelled: now if unknown
@@ -50,10 +78,11 @@ cancellable_get_deadline (GCancellable *cancellable)
 static gint64
 cancellable_get_cancel_time (GCancellable *cancellable)
 {
+  const AsyncSyncDeadlineFuncs *funcs = cancellable_get_deadline_funcs (cancellable);
   gint64 cancelled_at = G_MAXINT64;
 
-  if (ASYNC_SYNC_IS_TIMEOUT (cancellable))
-    cancelled_at = async_sync_timeout_get_cancel_time (ASYNC_SYNC_TIMEOUT (cancellable));
+  if (funcs != NULL)
+    cancelled_at = funcs->get_cancel_time (cancellable);
 
   return cancelled_at != G_MAXINT64 ? cancelled_at : g_get_monotonic_time ();
 }
@@ -85,11 +114,11 @@ struct _AsyncSyncWaiter
   guint                     weight;        /* permits wanted; 1 but for weighted calls */
   GTask                    *task;
   GCancellable             *cancellable;
-  gint64                    deadline;      /* of an AsyncSyncTimeout; G_MAXINT64: none */
+  gint64                    deadline;      /* of the cancellable; G_MAXINT64: none */
   gboolean                  watched;       /* the cancellable was connected (caller's thread) */
   gboolean                  finished;      /* the task returned: nothing left to cancel */
   gulong                    cancelled_id;  /* the connected handler, until finished */
-  GSource                  *timer;         /* when the cancellable is an AsyncSyncTimeout */
+  GSource                  *timer;         /* when the cancellable has a deadline */
   AsyncSyncDispatcher      *dispatcher;    /* of the task's context */
   GError                   *error;         /* the result on completion; NULL: success */
   ResultType                result_type;   /* the result on success */
@@ -406,7 +435,7 @@ async_sync_waiter_is_stopped (AsyncSyncWaiter *waiter)
  * The error of a stopped waiter, by whichever came first:
  * G_IO_ERROR_TIMED_OUT if its deadline passed before its cancellable was
  * cancelled by hand (or without that), else G_IO_ERROR_CANCELLED.  Not
- * when it was looked at: a timeout cancelled before its deadline reports
+ * when it was looked at: a cancellable cancelled before its deadline reports
  * CANCELLED even if that is noticed after the deadline.
  */
 GError *
@@ -493,7 +522,7 @@ static GSourceFuncs deadline_funcs = {
   .dispatch = deadline_dispatch,
 };
 
-/* Arms the deadline of an AsyncSyncTimeout on the waiter's own context,
+/* Arms the deadline of the waiter's cancellable on the waiter's own context,
  * which is iterated whenever the waiter can complete (a blocking call's
  * private context included). */
 static void
