@@ -25,4 +25,21 @@ void          async_sync_blocking_call_callback (GObject               *source_o
                                                  gpointer               user_data);
 GAsyncResult *async_sync_blocking_call_end      (AsyncSyncBlockingCall *call);
 
+/*
+ * AsyncSyncStartFunc:
+ *
+ * An `_async` function of the common shape: the object, a cancellable,
+ * the callback and its data.  ASYNC_SYNC_START_FUNC() casts one to it.
+ */
+typedef void (*AsyncSyncStartFunc) (gpointer             self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+
+#define ASYNC_SYNC_START_FUNC(f) ((AsyncSyncStartFunc) (void (*) (void)) (f))
+
+GAsyncResult *async_sync_blocking_run           (AsyncSyncStartFunc     start,
+                                                 gpointer               self,
+                                                 GCancellable          *cancellable);
+
 G_END_DECLS

@@ -172,20 +172,13 @@ condition_park_with_mutex (AsyncSyncCondition *self,
   return TRUE;
 }
 
+/* A wait parks the waiter, or fails it if the lock is not held. */
 static void
-condition_park (AsyncSyncCondition *self,
-                AsyncSyncWaiter    *waiter)
+condition_wait_arrive_with_mutex (AsyncSyncCondition *self,
+                                  AsyncSyncWaiter    *waiter)
 {
-  GMutex *mutex = async_sync_lock_get_mutex (self->lock);
-  gboolean queued;
-
-  g_mutex_lock (mutex);
-  queued = condition_park_with_mutex (self, waiter);
-  if (!queued)
+  if (!condition_park_with_mutex (self, waiter))
     async_sync_waiter_complete (waiter);
-  g_mutex_unlock (mutex);
-
-  async_sync_waiter_started (waiter, queued);
 }
 
 /* The resume hook of wait_for: runs on the caller's context with the lock
@@ -397,12 +390,8 @@ async_sync_condition_acquire_finish (AsyncSyncCondition  *self,
                                      GAsyncResult        *result,
                                      GError             **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_CONDITION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_condition_acquire_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate_boolean (result, error);
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_CONDITION, result,
+                                           async_sync_condition_acquire_async, error);
 }
 
 /**
@@ -424,16 +413,14 @@ async_sync_condition_acquire (AsyncSyncCondition  *self,
                               GCancellable        *cancellable,
                               GError             **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_CONDITION (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_condition_acquire_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_condition_acquire_async),
+                                    self, cancellable);
 
   return async_sync_condition_acquire_finish (self, result, error);
 }
@@ -534,10 +521,8 @@ async_sync_condition_wait_async (AsyncSyncCondition  *self,
   waiter = async_sync_waiter_new (self, async_sync_lock_get_mutex (self->lock),
                                   cancellable, callback, user_data,
                                   async_sync_condition_wait_async);
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  condition_park (self, waiter);
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) condition_wait_arrive_with_mutex,
+                           self);
 }
 
 /**
@@ -562,12 +547,8 @@ async_sync_condition_wait_finish (AsyncSyncCondition  *self,
                                   GAsyncResult        *result,
                                   GError             **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_CONDITION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_condition_wait_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate_boolean (result, error);
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_CONDITION, result,
+                                           async_sync_condition_wait_async, error);
 }
 
 /**
@@ -590,16 +571,14 @@ async_sync_condition_wait (AsyncSyncCondition  *self,
                            GCancellable        *cancellable,
                            GError             **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_CONDITION (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_condition_wait_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_condition_wait_async),
+                                    self, cancellable);
 
   return async_sync_condition_wait_finish (self, result, error);
 }
@@ -684,7 +663,8 @@ async_sync_condition_wait_for_async (AsyncSyncCondition  *self,
     }
 
   async_sync_waiter_set_resume (waiter, wait_for_resume, wait_for, wait_for_free);
-  condition_park (self, waiter);
+  async_sync_waiter_arrive (waiter, (AsyncSyncWaiterArriveFunc) condition_wait_arrive_with_mutex,
+                            self);
 }
 
 /**
@@ -709,12 +689,8 @@ async_sync_condition_wait_for_finish (AsyncSyncCondition  *self,
                                       GAsyncResult        *result,
                                       GError             **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_CONDITION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_condition_wait_for_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate_boolean (result, error);
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_CONDITION, result,
+                                           async_sync_condition_wait_for_async, error);
 }
 
 /**

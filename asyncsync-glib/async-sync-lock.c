@@ -322,12 +322,8 @@ async_sync_lock_acquire_finish (AsyncSyncLock  *self,
                                 GAsyncResult   *result,
                                 GError        **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_LOCK (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_lock_acquire_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate_boolean (result, error);
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_LOCK, result,
+                                           async_sync_lock_acquire_async, error);
 }
 
 /**
@@ -354,16 +350,14 @@ async_sync_lock_acquire (AsyncSyncLock  *self,
                          GCancellable   *cancellable,
                          GError        **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_LOCK (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_lock_acquire_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_lock_acquire_async),
+                                    self, cancellable);
 
   return async_sync_lock_acquire_finish (self, result, error);
 }

@@ -427,12 +427,8 @@ async_sync_queue_put_finish (AsyncSyncQueue  *self,
                              GAsyncResult    *result,
                              GError         **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_QUEUE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_queue_put_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate_boolean (result, error);
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_QUEUE, result,
+                                           async_sync_queue_put_async, error);
 }
 
 /**
@@ -583,12 +579,8 @@ async_sync_queue_get_finish (AsyncSyncQueue  *self,
                              GAsyncResult    *result,
                              GError         **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_QUEUE (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_queue_get_async, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  return async_sync_waiter_propagate_object (result, error);
+  return async_sync_waiter_finish_object (self, ASYNC_SYNC_TYPE_QUEUE, result,
+                                          async_sync_queue_get_async, error);
 }
 
 /**
@@ -611,16 +603,14 @@ async_sync_queue_get (AsyncSyncQueue  *self,
                       GCancellable    *cancellable,
                       GError         **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_QUEUE (self), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_queue_get_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_queue_get_async),
+                                    self, cancellable);
 
   return async_sync_queue_get_finish (self, result, error);
 }
@@ -754,12 +744,8 @@ async_sync_queue_join_finish (AsyncSyncQueue  *self,
                               GAsyncResult    *result,
                               GError         **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_QUEUE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_queue_join_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate_boolean (result, error);
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_QUEUE, result,
+                                           async_sync_queue_join_async, error);
 }
 
 /**
@@ -781,16 +767,14 @@ async_sync_queue_join (AsyncSyncQueue  *self,
                        GCancellable    *cancellable,
                        GError         **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_QUEUE (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_queue_join_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_queue_join_async),
+                                    self, cancellable);
 
   return async_sync_queue_join_finish (self, result, error);
 }

@@ -176,12 +176,8 @@ rw_lock_acquire_finish (AsyncSyncRWLock  *self,
                         gpointer          source_tag,
                         GError          **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_RW_LOCK (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate_boolean (result, error);
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_RW_LOCK, result,
+                                           source_tag, error);
 }
 
 static gboolean
@@ -416,16 +412,14 @@ async_sync_rw_lock_read_acquire (AsyncSyncRWLock  *self,
                                  GCancellable     *cancellable,
                                  GError          **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_RW_LOCK (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_rw_lock_read_acquire_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_rw_lock_read_acquire_async),
+                                    self, cancellable);
 
   return async_sync_rw_lock_read_acquire_finish (self, result, error);
 }
@@ -542,16 +536,14 @@ async_sync_rw_lock_write_acquire (AsyncSyncRWLock  *self,
                                   GCancellable     *cancellable,
                                   GError          **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_RW_LOCK (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_rw_lock_write_acquire_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_rw_lock_write_acquire_async),
+                                    self, cancellable);
 
   return async_sync_rw_lock_write_acquire_finish (self, result, error);
 }

@@ -378,12 +378,8 @@ semaphore_acquire_finish (AsyncSyncSemaphore  *self,
                           gpointer             source_tag,
                           GError             **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate_boolean (result, error);
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_SEMAPHORE, result,
+                                           source_tag, error);
 }
 
 static gboolean

@@ -114,6 +114,9 @@ AsyncSyncWaiter *async_sync_waiter_new             (gpointer                   s
 void             async_sync_waiter_start           (AsyncSyncWaiter           *waiter,
                                                     AsyncSyncWaiterArriveFunc  arrive,
                                                     gpointer                   owner);
+void             async_sync_waiter_arrive          (AsyncSyncWaiter           *waiter,
+                                                    AsyncSyncWaiterArriveFunc  arrive,
+                                                    gpointer                   owner);
 gboolean         async_sync_waiter_fail_if_cancelled (AsyncSyncWaiter         *waiter);
 void             async_sync_waiter_started         (AsyncSyncWaiter           *waiter,
                                                     gboolean                   queued);
@@ -163,13 +166,37 @@ void             async_sync_waiter_queue_fail_all  (AsyncSyncWaiterQueue      *q
                                                     gint                       code,
                                                     const gchar               *message);
 
-/* The common part of every `_finish`, by result type. */
-gboolean         async_sync_waiter_propagate_boolean (GAsyncResult            *result,
+/*
+ * The whole of a `_finish`, by result type: checks the four preconditions
+ * (@self is a @type, @result its task, made by @source_tag, @error
+ * unset), with criticals that name the calling function, then returns the
+ * result: %FALSE (or %NULL) with @error if the call failed.
+ */
+gboolean         async_sync_waiter_finish_boolean_for (const gchar            *strfunc,
+                                                    gpointer                   self,
+                                                    GType                      type,
+                                                    GAsyncResult              *result,
+                                                    gpointer                   source_tag,
                                                     GError                   **error);
-gboolean         async_sync_waiter_propagate_index (GAsyncResult              *result,
+gboolean         async_sync_waiter_finish_index_for (const gchar              *strfunc,
+                                                    gpointer                   self,
+                                                    GType                      type,
+                                                    GAsyncResult              *result,
+                                                    gpointer                   source_tag,
                                                     guint                     *index,
                                                     GError                   **error);
-gpointer         async_sync_waiter_propagate_object (GAsyncResult             *result,
+gpointer         async_sync_waiter_finish_object_for (const gchar             *strfunc,
+                                                    gpointer                   self,
+                                                    GType                      type,
+                                                    GAsyncResult              *result,
+                                                    gpointer                   source_tag,
                                                     GError                   **error);
+
+#define async_sync_waiter_finish_boolean(self, type, result, source_tag, error) \
+  async_sync_waiter_finish_boolean_for (G_STRFUNC, (self), (type), (result), (source_tag), (error))
+#define async_sync_waiter_finish_index(self, type, result, source_tag, index, error) \
+  async_sync_waiter_finish_index_for (G_STRFUNC, (self), (type), (result), (source_tag), (index), (error))
+#define async_sync_waiter_finish_object(self, type, result, source_tag, error) \
+  async_sync_waiter_finish_object_for (G_STRFUNC, (self), (type), (result), (source_tag), (error))
 
 G_END_DECLS

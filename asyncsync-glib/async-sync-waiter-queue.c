@@ -620,10 +620,22 @@ async_sync_waiter_start (AsyncSyncWaiter           *waiter,
                          AsyncSyncWaiterArriveFunc  arrive,
                          gpointer                   owner)
 {
-  gboolean queued;
+  if (!async_sync_waiter_fail_if_cancelled (waiter))
+    async_sync_waiter_arrive (waiter, arrive, owner);
+}
 
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
+/*
+ * async_sync_waiter_arrive:
+ *
+ * async_sync_waiter_start() without the first check, for a call that made
+ * it already (Condition.wait_for, which tests its predicate in between).
+ */
+void
+async_sync_waiter_arrive (AsyncSyncWaiter           *waiter,
+                          AsyncSyncWaiterArriveFunc  arrive,
+                          gpointer                   owner)
+{
+  gboolean queued;
 
   g_mutex_lock (waiter->mutex);
   arrive (owner, waiter);
@@ -792,22 +804,65 @@ async_sync_waiter_queue_fail_all (AsyncSyncWaiterQueue *queue,
     async_sync_waiter_fail_literal (waiter, domain, code, message);
 }
 
-/* The common part of every `_finish`, one per result type: %FALSE (or
- * %NULL) and @error if the call failed. */
-gboolean
-async_sync_waiter_propagate_boolean (GAsyncResult  *result,
-                                     GError       **error)
+/* A failed precondition: a critical as g_return_val_if_fail() would
+ * print it, in the public function that checks it. */
+#define FINISH_CHECK(strfunc, expr) \
+  G_STMT_START { \
+    if (G_UNLIKELY (!(expr))) \
+      { \
+        g_return_if_fail_warning (G_LOG_DOMAIN, (strfunc), #expr); \
+        return FALSE; \
+      } \
+  } G_STMT_END
+
+/* The four preconditions of every `_finish`. */
+static gboolean
+finish_is_valid (const gchar   *strfunc,
+                 gpointer       self,
+                 GType          type,
+                 GAsyncResult  *result,
+                 gpointer       source_tag,
+                 GError       **error)
 {
+#ifndef G_DISABLE_CHECKS
+  FINISH_CHECK (strfunc, G_TYPE_CHECK_INSTANCE_TYPE (self, type));
+  FINISH_CHECK (strfunc, g_task_is_valid (result, self));
+  FINISH_CHECK (strfunc, g_task_get_source_tag (G_TASK (result)) == source_tag);
+  FINISH_CHECK (strfunc, error == NULL || *error == NULL);
+#endif
+
+  return TRUE;
+}
+
+gboolean
+async_sync_waiter_finish_boolean_for (const gchar   *strfunc,
+                                      gpointer       self,
+                                      GType          type,
+                                      GAsyncResult  *result,
+                                      gpointer       source_tag,
+                                      GError       **error)
+{
+  if (!finish_is_valid (strfunc, self, type, result, source_tag, error))
+    return FALSE;
+
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean
-async_sync_waiter_propagate_index (GAsyncResult  *result,
-                                   guint         *index,
-                                   GError       **error)
+async_sync_waiter_finish_index_for (const gchar   *strfunc,
+                                    gpointer       self,
+                                    GType          type,
+                                    GAsyncResult  *result,
+                                    gpointer       source_tag,
+                                    guint         *index,
+                                    GError       **error)
 {
-  gssize value = g_task_propagate_int (G_TASK (result), error);
+  gssize value;
 
+  if (!finish_is_valid (strfunc, self, type, result, source_tag, error))
+    return FALSE;
+
+  value = g_task_propagate_int (G_TASK (result), error);
   if (value < 0)
     return FALSE;
 
@@ -818,8 +873,15 @@ async_sync_waiter_propagate_index (GAsyncResult  *result,
 }
 
 gpointer
-async_sync_waiter_propagate_object (GAsyncResult  *result,
-                                    GError       **error)
+async_sync_waiter_finish_object_for (const gchar   *strfunc,
+                                     gpointer       self,
+                                     GType          type,
+                                     GAsyncResult  *result,
+                                     gpointer       source_tag,
+                                     GError       **error)
 {
+  if (!finish_is_valid (strfunc, self, type, result, source_tag, error))
+    return NULL;
+
   return g_task_propagate_pointer (G_TASK (result), error);
 }
