@@ -79,12 +79,24 @@ typedef struct
 {
   GMutex               mutex;
   guint                value;      /* invariant: the first waiter wants more than value */
-  guint                bound;
+  guint                bound;      /* set in constructed(), then constant */
   AsyncSyncWaiterQueue waiters;
   AsyncSyncNotifier    notifier;
 } AsyncSyncSemaphorePrivate;
 
-G_DEFINE_TYPE_WITH_PRIVATE (AsyncSyncSemaphore, async_sync_semaphore, G_TYPE_OBJECT)
+/* What a subclass decides for all its instances, in its class_init. */
+typedef struct
+{
+  gboolean bound_by_initial_value;
+} AsyncSyncSemaphoreClassPrivate;
+
+G_DEFINE_TYPE_WITH_CODE (AsyncSyncSemaphore, async_sync_semaphore, G_TYPE_OBJECT,
+                         G_ADD_PRIVATE (AsyncSyncSemaphore)
+                         g_type_add_class_private (g_define_type_id,
+                                                   sizeof (AsyncSyncSemaphoreClassPrivate)))
+
+#define CLASS_PRIV(klass) \
+  G_TYPE_CLASS_GET_PRIVATE ((klass), ASYNC_SYNC_TYPE_SEMAPHORE, AsyncSyncSemaphoreClassPrivate)
 
 enum {
   PROP_0,
@@ -164,27 +176,16 @@ semaphore_serve (AsyncSyncWaiterQueue *queue)
 }
 
 void
-async_sync_semaphore_set_bound (AsyncSyncSemaphore *self,
-                                guint               bound)
+async_sync_semaphore_class_bound_by_initial_value (AsyncSyncSemaphoreClass *klass)
 {
-  AsyncSyncSemaphorePrivate *priv = PRIV (self);
-
-  g_mutex_lock (&priv->mutex);
-  priv->bound = bound;
-  g_mutex_unlock (&priv->mutex);
+  CLASS_PRIV (klass)->bound_by_initial_value = TRUE;
 }
 
+/* Constant after construction: no mutex needed. */
 guint
-async_sync_semaphore_peek_bound (AsyncSyncSemaphore *self)
+async_sync_semaphore_get_bound_internal (AsyncSyncSemaphore *self)
 {
-  AsyncSyncSemaphorePrivate *priv = PRIV (self);
-  guint bound;
-
-  g_mutex_lock (&priv->mutex);
-  bound = priv->bound;
-  g_mutex_unlock (&priv->mutex);
-
-  return bound;
+  return PRIV (self)->bound;
 }
 
 static void
@@ -195,7 +196,10 @@ async_sync_semaphore_constructed (GObject *object)
 
   G_OBJECT_CLASS (async_sync_semaphore_parent_class)->constructed (object);
 
-  /* Only now is the initial value known. */
+  /* Only now is the initial value known; no other thread sees the
+   * object yet. */
+  if (CLASS_PRIV (G_OBJECT_GET_CLASS (object))->bound_by_initial_value)
+    priv->bound = priv->value;
   async_sync_notifier_init (&priv->notifier, object, &priv->mutex,
                             notify_pspecs, N_NOTIFY, semaphore_read_notified);
 }
@@ -434,8 +438,8 @@ semaphore_release (AsyncSyncSemaphore  *self,
       return FALSE;
     }
 
-  g_mutex_lock (&priv->mutex);
   bound = priv->bound;
+  g_mutex_lock (&priv->mutex);
   released = n <= bound - priv->value;
   if (released)
     semaphore_update_with_mutex (self, priv->value + n);
