@@ -408,7 +408,7 @@ async_sync_barrier_wait_async (AsyncSyncBarrier    *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
-                                  async_sync_barrier_wait_async);
+                                  ASYNC_SYNC_SOURCE_TAG (async_sync_barrier_wait_async));
   /* @self is kept alive by the task. */
   async_sync_waiter_set_resume (waiter, barrier_leave, self, NULL);
   async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) barrier_arrive_with_mutex, self);

@@ -368,7 +368,7 @@ async_sync_condition_acquire_async (AsyncSyncCondition  *self,
   g_return_if_fail (ASYNC_SYNC_IS_CONDITION (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  async_sync_lock_acquire_for (self->lock, self, async_sync_condition_acquire_async,
+  async_sync_lock_acquire_for (self->lock, self, ASYNC_SYNC_SOURCE_TAG (async_sync_condition_acquire_async),
                                cancellable, callback, user_data);
 }
 
@@ -520,7 +520,7 @@ async_sync_condition_wait_async (AsyncSyncCondition  *self,
 
   waiter = async_sync_waiter_new (self, async_sync_lock_get_mutex (self->lock),
                                   cancellable, callback, user_data,
-                                  async_sync_condition_wait_async);
+                                  ASYNC_SYNC_SOURCE_TAG (async_sync_condition_wait_async));
   async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) condition_wait_arrive_with_mutex,
                            self);
 }
@@ -629,7 +629,7 @@ async_sync_condition_wait_for_async (AsyncSyncCondition  *self,
 
   mutex = async_sync_lock_get_mutex (self->lock);
   waiter = async_sync_waiter_new (self, mutex, cancellable, callback, user_data,
-                                  async_sync_condition_wait_for_async);
+                                  ASYNC_SYNC_SOURCE_TAG (async_sync_condition_wait_for_async));
   wait_for = g_new (WaitFor, 1);
   wait_for->self = self;
   wait_for->predicate = predicate;

@@ -18,6 +18,7 @@ void      async_sync_lock_grant_or_queue_with_mutex (AsyncSyncLock       *self,
 void      async_sync_lock_acquire_for               (AsyncSyncLock       *self,
                                                      gpointer             source_object,
                                                      gpointer             source_tag,
+                                                     const gchar         *name,
                                                      GCancellable        *cancellable,
                                                      GAsyncReadyCallback  callback,
                                                      gpointer             user_data);

@@ -160,6 +160,7 @@ void
 async_sync_lock_acquire_for (AsyncSyncLock       *self,
                              gpointer             source_object,
                              gpointer             source_tag,
+                             const gchar         *name,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
@@ -167,7 +168,7 @@ async_sync_lock_acquire_for (AsyncSyncLock       *self,
   AsyncSyncWaiter *waiter;
 
   waiter = async_sync_waiter_new (source_object, &self->mutex, cancellable,
-                                  callback, user_data, source_tag);
+                                  callback, user_data, source_tag, name);
   async_sync_waiter_start (waiter,
                            (AsyncSyncWaiterArriveFunc) async_sync_lock_grant_or_queue_with_mutex,
                            self);
@@ -299,7 +300,7 @@ async_sync_lock_acquire_async (AsyncSyncLock       *self,
   g_return_if_fail (ASYNC_SYNC_IS_LOCK (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  async_sync_lock_acquire_for (self, self, async_sync_lock_acquire_async,
+  async_sync_lock_acquire_for (self, self, ASYNC_SYNC_SOURCE_TAG (async_sync_lock_acquire_async),
                                cancellable, callback, user_data);
 }
 

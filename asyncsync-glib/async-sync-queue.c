@@ -404,7 +404,7 @@ async_sync_queue_put_async (AsyncSyncQueue      *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
-                                  async_sync_queue_put_async);
+                                  ASYNC_SYNC_SOURCE_TAG (async_sync_queue_put_async));
   async_sync_waiter_set_item (waiter, g_object_ref (item));
   async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) queue_put_arrive_with_mutex, self);
 }
@@ -557,7 +557,7 @@ async_sync_queue_get_async (AsyncSyncQueue      *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
-                                  async_sync_queue_get_async);
+                                  ASYNC_SYNC_SOURCE_TAG (async_sync_queue_get_async));
   async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) queue_get_arrive_with_mutex, self);
 }
 
@@ -723,7 +723,7 @@ async_sync_queue_join_async (AsyncSyncQueue      *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
-                                  async_sync_queue_join_async);
+                                  ASYNC_SYNC_SOURCE_TAG (async_sync_queue_join_async));
   async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) queue_join_arrive_with_mutex, self);
 }
 

@@ -158,6 +158,7 @@ static void
 rw_lock_acquire_for (AsyncSyncRWLock     *self,
                      gboolean             write,
                      gpointer             source_tag,
+                     const gchar         *name,
                      GCancellable        *cancellable,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
@@ -165,7 +166,7 @@ rw_lock_acquire_for (AsyncSyncRWLock     *self,
   AsyncSyncWaiter *waiter;
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
-                                  source_tag);
+                                  source_tag, name);
   async_sync_waiter_set_class_flag (waiter, write);
   async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) rw_lock_arrive_with_mutex, self);
 }
@@ -366,7 +367,7 @@ async_sync_rw_lock_read_acquire_async (AsyncSyncRWLock     *self,
   g_return_if_fail (ASYNC_SYNC_IS_RW_LOCK (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  rw_lock_acquire_for (self, FALSE, async_sync_rw_lock_read_acquire_async,
+  rw_lock_acquire_for (self, FALSE, ASYNC_SYNC_SOURCE_TAG (async_sync_rw_lock_read_acquire_async),
                        cancellable, callback, user_data);
 }
 
@@ -491,7 +492,7 @@ async_sync_rw_lock_write_acquire_async (AsyncSyncRWLock     *self,
   g_return_if_fail (ASYNC_SYNC_IS_RW_LOCK (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  rw_lock_acquire_for (self, TRUE, async_sync_rw_lock_write_acquire_async,
+  rw_lock_acquire_for (self, TRUE, ASYNC_SYNC_SOURCE_TAG (async_sync_rw_lock_write_acquire_async),
                        cancellable, callback, user_data);
 }
 

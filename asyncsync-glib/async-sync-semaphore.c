@@ -364,6 +364,7 @@ static void
 semaphore_acquire_for (AsyncSyncSemaphore  *self,
                        guint                n,
                        gpointer             source_tag,
+                       const gchar         *name,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data)
@@ -371,7 +372,7 @@ semaphore_acquire_for (AsyncSyncSemaphore  *self,
   AsyncSyncWaiter *waiter;
 
   waiter = async_sync_waiter_new (self, &PRIV (self)->mutex, cancellable, callback, user_data,
-                                  source_tag);
+                                  source_tag, name);
   async_sync_waiter_set_weight (waiter, n);
   async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) semaphore_arrive_with_mutex, self);
 }
@@ -477,7 +478,7 @@ async_sync_semaphore_acquire_async (AsyncSyncSemaphore  *self,
   g_return_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  semaphore_acquire_for (self, 1, async_sync_semaphore_acquire_async,
+  semaphore_acquire_for (self, 1, ASYNC_SYNC_SOURCE_TAG (async_sync_semaphore_acquire_async),
                          cancellable, callback, user_data);
 }
 
@@ -613,7 +614,7 @@ async_sync_semaphore_acquire_many_async (AsyncSyncSemaphore  *self,
   g_return_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  semaphore_acquire_for (self, n, async_sync_semaphore_acquire_many_async,
+  semaphore_acquire_for (self, n, ASYNC_SYNC_SOURCE_TAG (async_sync_semaphore_acquire_many_async),
                          cancellable, callback, user_data);
 }
 

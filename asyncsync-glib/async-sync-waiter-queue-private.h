@@ -19,6 +19,16 @@ G_BEGIN_DECLS
  * returns its task.
  */
 typedef struct _AsyncSyncWaiter      AsyncSyncWaiter;
+
+/*
+ * ASYNC_SYNC_SOURCE_TAG:
+ * @func: an `_async` function
+ *
+ * Expands to two arguments: @func as a task's source tag, and its name as
+ * the task's name (g_task_set_name()), which sysprof and GLib's debug
+ * output show.
+ */
+#define ASYNC_SYNC_SOURCE_TAG(func) ((gpointer) (func)), G_STRINGIFY (func)
 typedef struct _AsyncSyncWaiterQueue AsyncSyncWaiterQueue;
 
 /*
@@ -110,7 +120,8 @@ AsyncSyncWaiter *async_sync_waiter_new             (gpointer                   s
                                                     GCancellable              *cancellable,
                                                     GAsyncReadyCallback        callback,
                                                     gpointer                   user_data,
-                                                    gpointer                   source_tag);
+                                                    gpointer                   source_tag,
+                                                    const gchar               *name);
 void             async_sync_waiter_start           (AsyncSyncWaiter           *waiter,
                                                     AsyncSyncWaiterArriveFunc  arrive,
                                                     gpointer                   owner);

@@ -357,7 +357,8 @@ async_sync_waiter_new (gpointer             source_object,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data,
-                       gpointer             source_tag)
+                       gpointer             source_tag,
+                       const gchar         *name)
 {
   AsyncSyncWaiter *waiter = g_new0 (AsyncSyncWaiter, 1);
 
@@ -368,7 +369,16 @@ async_sync_waiter_new (gpointer             source_object,
   waiter->mutex = mutex;
   waiter->weight = 1;
   waiter->task = g_task_new (source_object, NULL, callback, user_data);
-  g_task_set_source_tag (waiter->task, source_tag);
+  /* In parentheses: GLib's macro would name the task "source_tag". */
+  (g_task_set_source_tag) (waiter->task, source_tag);
+#if GLIB_CHECK_VERSION (2, 76, 0)
+  /* @name is a string literal: no copy. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_task_set_static_name (waiter->task, name);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  g_task_set_name (waiter->task, name);
+#endif
   /* Read after g_task_new(): never earlier than the task's creation time. */
   waiter->item.not_before = g_get_monotonic_time ();
   waiter->dispatcher = async_sync_dispatcher_get_for_context (g_task_get_context (waiter->task));
