@@ -469,8 +469,10 @@ async_sync_waiter_stopped_error (AsyncSyncWaiter *waiter)
 /*
  * async_sync_waiter_fail_if_cancelled:
  *
- * SPEC 3: a cancellable that is already cancelled (or a timeout that has
- * expired) fails the call without queueing and without taking anything.
+ * A cancellable that is already cancelled (or whose deadline has passed)
+ * fails the call without queueing and without taking anything: the
+ * reference manual's section fairness-cancellation, and the scenario
+ * "pre-cancelled-fails-without-taking" of tests/stress/test-model.c.
  * Returns %TRUE (and consumes the caller's reference) if so.
  */
 gboolean
