@@ -134,8 +134,8 @@ barrier_fail_all (AsyncSyncWaiterQueue *queue,
 
 /* The last party arrived: release the cycle, indices in arrival order. */
 static void
-barrier_release_with_mutex (AsyncSyncBarrier *self,
-                            AsyncSyncWaiter  *last)
+barrier_release_locked (AsyncSyncBarrier *self,
+                        AsyncSyncWaiter  *last)
 {
   AsyncSyncWaiter *waiter;
   guint index = 0;
@@ -148,8 +148,8 @@ barrier_release_with_mutex (AsyncSyncBarrier *self,
 }
 
 static void
-barrier_join_with_mutex (AsyncSyncBarrier *self,
-                         AsyncSyncWaiter  *waiter)
+barrier_join_locked (AsyncSyncBarrier *self,
+                     AsyncSyncWaiter  *waiter)
 {
   g_assert (self->state == BARRIER_FILLING);
 
@@ -162,14 +162,14 @@ barrier_join_with_mutex (AsyncSyncBarrier *self,
   async_sync_waiter_set_class_flag (waiter, TRUE);
   self->count++;
   if (self->count == self->parties)
-    barrier_release_with_mutex (self, waiter);
+    barrier_release_locked (self, waiter);
   else
     async_sync_waiter_queue_push (&self->waiters, waiter);
 }
 
 static void
-barrier_arrive_with_mutex (AsyncSyncBarrier *self,
-                           AsyncSyncWaiter  *waiter)
+barrier_arrive_locked (AsyncSyncBarrier *self,
+                       AsyncSyncWaiter  *waiter)
 {
   switch (self->state)
     {
@@ -184,7 +184,7 @@ barrier_arrive_with_mutex (AsyncSyncBarrier *self,
       break;
 
     case BARRIER_FILLING:
-      barrier_join_with_mutex (self, waiter);
+      barrier_join_locked (self, waiter);
       break;
     }
 }
@@ -192,7 +192,7 @@ barrier_arrive_with_mutex (AsyncSyncBarrier *self,
 /* Once the last party of a drained or reset cycle has left, the barrier
  * fills again, first with the parties that arrived meanwhile. */
 static void
-barrier_refill_with_mutex (AsyncSyncBarrier *self)
+barrier_refill_locked (AsyncSyncBarrier *self)
 {
   AsyncSyncWaiter *waiter;
 
@@ -203,7 +203,7 @@ barrier_refill_with_mutex (AsyncSyncBarrier *self)
   barrier_set_state (self, BARRIER_FILLING);
   while (self->state == BARRIER_FILLING &&
          (waiter = async_sync_waiter_queue_pop (&self->arrivals)) != NULL)
-    barrier_join_with_mutex (self, waiter);
+    barrier_join_locked (self, waiter);
 }
 
 /* The resume hook: a party of the cycle leaves when its completion runs. */
@@ -218,7 +218,7 @@ barrier_leave (AsyncSyncWaiter *waiter)
   g_mutex_lock (&self->mutex);
   async_sync_waiter_set_class_flag (waiter, FALSE);
   self->count--;
-  barrier_refill_with_mutex (self);
+  barrier_refill_locked (self);
   g_mutex_unlock (&self->mutex);
 
   return TRUE;
@@ -411,7 +411,7 @@ async_sync_barrier_wait_async (AsyncSyncBarrier    *self,
                                   ASYNC_SYNC_SOURCE_TAG (async_sync_barrier_wait_async));
   /* @self is kept alive by the task. */
   async_sync_waiter_set_resume (waiter, barrier_leave, self, NULL);
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) barrier_arrive_with_mutex, self);
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) barrier_arrive_locked, self);
 }
 
 /**
@@ -495,7 +495,7 @@ async_sync_barrier_reset (AsyncSyncBarrier *self)
   /* Fills again once the failed parties (and those of a released cycle)
    * have left; at once if there are none. */
   barrier_set_state (self, BARRIER_RESETTING);
-  barrier_refill_with_mutex (self);
+  barrier_refill_locked (self);
   g_mutex_unlock (&self->mutex);
 }
 

@@ -130,7 +130,7 @@ condition_move_to_lock (AsyncSyncCondition *self,
 {
   async_sync_waiter_leave_queue (waiter);
   async_sync_waiter_set_uncancellable (waiter, TRUE);
-  async_sync_lock_grant_or_queue_with_mutex (self->lock, waiter);
+  async_sync_lock_grant_or_queue_locked (self->lock, waiter);
 }
 
 /* The leave rule of the condition's queue: the waiter must still get the
@@ -154,10 +154,10 @@ not_locked_error_new (void)
  * Returns FALSE, with the NOT_LOCKED error recorded in the waiter, if the
  * lock is not held. */
 static gboolean
-condition_park_with_mutex (AsyncSyncCondition *self,
-                           AsyncSyncWaiter    *waiter)
+condition_park_locked (AsyncSyncCondition *self,
+                       AsyncSyncWaiter    *waiter)
 {
-  if (!async_sync_lock_is_locked_with_mutex (self->lock))
+  if (!async_sync_lock_is_held_locked (self->lock))
     {
       /* Recorded, not completed: wait_for_resume() calls this from the
        * waiter's own dispatch, which returns the task itself. */
@@ -167,17 +167,17 @@ condition_park_with_mutex (AsyncSyncCondition *self,
 
   async_sync_waiter_set_uncancellable (waiter, FALSE);
   async_sync_waiter_queue_push (&self->waiters, waiter);
-  async_sync_lock_release_with_mutex (self->lock);
+  async_sync_lock_release_locked (self->lock);
 
   return TRUE;
 }
 
 /* A wait parks the waiter, or fails it if the lock is not held. */
 static void
-condition_wait_arrive_with_mutex (AsyncSyncCondition *self,
-                                  AsyncSyncWaiter    *waiter)
+condition_wait_arrive_locked (AsyncSyncCondition *self,
+                              AsyncSyncWaiter    *waiter)
 {
-  if (!condition_park_with_mutex (self, waiter))
+  if (!condition_park_locked (self, waiter))
     async_sync_waiter_complete (waiter);
 }
 
@@ -205,7 +205,7 @@ wait_for_resume (AsyncSyncWaiter *waiter)
     }
   else
     {
-      parked = condition_park_with_mutex (self, waiter);
+      parked = condition_park_locked (self, waiter);
     }
   g_mutex_unlock (mutex);
 
@@ -521,7 +521,7 @@ async_sync_condition_wait_async (AsyncSyncCondition  *self,
   waiter = async_sync_waiter_new (self, async_sync_lock_get_mutex (self->lock),
                                   cancellable, callback, user_data,
                                   ASYNC_SYNC_SOURCE_TAG (async_sync_condition_wait_async));
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) condition_wait_arrive_with_mutex,
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) condition_wait_arrive_locked,
                            self);
 }
 
@@ -643,7 +643,7 @@ async_sync_condition_wait_for_async (AsyncSyncCondition  *self,
     return;
 
   g_mutex_lock (mutex);
-  locked = async_sync_lock_is_locked_with_mutex (self->lock);
+  locked = async_sync_lock_is_held_locked (self->lock);
   if (!locked)
     async_sync_waiter_fail (waiter, not_locked_error_new ());
   g_mutex_unlock (mutex);
@@ -663,7 +663,7 @@ async_sync_condition_wait_for_async (AsyncSyncCondition  *self,
     }
 
   async_sync_waiter_set_resume (waiter, wait_for_resume, wait_for, wait_for_free);
-  async_sync_waiter_arrive (waiter, (AsyncSyncWaiterArriveFunc) condition_wait_arrive_with_mutex,
+  async_sync_waiter_arrive (waiter, (AsyncSyncWaiterArriveFunc) condition_wait_arrive_locked,
                             self);
 }
 
@@ -744,7 +744,7 @@ condition_notify (AsyncSyncCondition  *self,
   gboolean locked;
 
   g_mutex_lock (mutex);
-  locked = async_sync_lock_is_locked_with_mutex (self->lock);
+  locked = async_sync_lock_is_held_locked (self->lock);
   if (locked)
     {
       AsyncSyncWaiter *waiter;

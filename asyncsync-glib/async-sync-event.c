@@ -188,8 +188,8 @@ async_sync_event_new (void)
 
 /* A wait on a set event succeeds at once; else it waits for set(). */
 static void
-event_wait_arrive_with_mutex (AsyncSyncEvent  *self,
-                              AsyncSyncWaiter *waiter)
+event_wait_arrive_locked (AsyncSyncEvent  *self,
+                          AsyncSyncWaiter *waiter)
 {
   if (self->is_set)
     async_sync_waiter_complete (waiter);
@@ -233,7 +233,7 @@ async_sync_event_wait_async (AsyncSyncEvent      *self,
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable,
                                   callback, user_data, ASYNC_SYNC_SOURCE_TAG (async_sync_event_wait_async));
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) event_wait_arrive_with_mutex, self);
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) event_wait_arrive_locked, self);
 }
 
 /**

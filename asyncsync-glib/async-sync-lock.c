@@ -120,14 +120,14 @@ async_sync_lock_get_mutex (AsyncSyncLock *self)
 }
 
 gboolean
-async_sync_lock_is_locked_with_mutex (AsyncSyncLock *self)
+async_sync_lock_is_held_locked (AsyncSyncLock *self)
 {
   return self->locked;
 }
 
 /* Hands the lock to the first waiter (it stays locked), or unlocks it. */
 void
-async_sync_lock_release_with_mutex (AsyncSyncLock *self)
+async_sync_lock_release_locked (AsyncSyncLock *self)
 {
   AsyncSyncWaiter *next;
 
@@ -141,8 +141,8 @@ async_sync_lock_release_with_mutex (AsyncSyncLock *self)
 }
 
 void
-async_sync_lock_grant_or_queue_with_mutex (AsyncSyncLock   *self,
-                                           AsyncSyncWaiter *waiter)
+async_sync_lock_grant_or_queue_locked (AsyncSyncLock   *self,
+                                       AsyncSyncWaiter *waiter)
 {
   if (!self->locked)
     {
@@ -170,7 +170,7 @@ async_sync_lock_acquire_for (AsyncSyncLock       *self,
   waiter = async_sync_waiter_new (source_object, &self->mutex, cancellable,
                                   callback, user_data, source_tag, name);
   async_sync_waiter_start (waiter,
-                           (AsyncSyncWaiterArriveFunc) async_sync_lock_grant_or_queue_with_mutex,
+                           (AsyncSyncWaiterArriveFunc) async_sync_lock_grant_or_queue_locked,
                            self);
 }
 
@@ -419,7 +419,7 @@ async_sync_lock_release (AsyncSyncLock  *self,
   g_mutex_lock (&self->mutex);
   was_locked = self->locked;
   if (was_locked)
-    async_sync_lock_release_with_mutex (self);
+    async_sync_lock_release_locked (self);
   g_mutex_unlock (&self->mutex);
 
   if (!was_locked)

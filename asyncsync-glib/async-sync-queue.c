@@ -140,8 +140,8 @@ queue_accepts_type (AsyncSyncQueue *self,
 
 /* Adds @item (owned): to the first waiting consumer, else to the items. */
 static void
-queue_insert_with_mutex (AsyncSyncQueue *self,
-                         GObject        *item)
+queue_insert_locked (AsyncSyncQueue *self,
+                     GObject        *item)
 {
   AsyncSyncWaiter *getter = async_sync_waiter_queue_pop (&self->getters);
 
@@ -159,7 +159,7 @@ queue_insert_with_mutex (AsyncSyncQueue *self,
 
 /* Takes the first item (owned), then lets the first waiting producer in. */
 static GObject *
-queue_take_with_mutex (AsyncSyncQueue *self)
+queue_take_locked (AsyncSyncQueue *self)
 {
   GObject *item = g_queue_pop_head (&self->items);
   AsyncSyncWaiter *putter;
@@ -167,7 +167,7 @@ queue_take_with_mutex (AsyncSyncQueue *self)
   async_sync_notifier_changed (&self->notifier);
   if (queue_has_room (self) && (putter = async_sync_waiter_queue_pop (&self->putters)) != NULL)
     {
-      queue_insert_with_mutex (self, async_sync_waiter_steal_item (putter));
+      queue_insert_locked (self, async_sync_waiter_steal_item (putter));
       async_sync_waiter_complete (putter);
     }
 
@@ -351,8 +351,8 @@ async_sync_queue_new (GType item_type,
 /* A put of the right type goes in at once if no producer waits ahead of
  * it and there is room; else it waits for room. */
 static void
-queue_put_arrive_with_mutex (AsyncSyncQueue  *self,
-                             AsyncSyncWaiter *putter)
+queue_put_arrive_locked (AsyncSyncQueue  *self,
+                         AsyncSyncWaiter *putter)
 {
   GError *error = NULL;
 
@@ -363,7 +363,7 @@ queue_put_arrive_with_mutex (AsyncSyncQueue  *self,
                                     "Queue is shut down");
   else if (async_sync_waiter_queue_peek (&self->putters) == NULL && queue_has_room (self))
     {
-      queue_insert_with_mutex (self, async_sync_waiter_steal_item (putter));
+      queue_insert_locked (self, async_sync_waiter_steal_item (putter));
       async_sync_waiter_complete (putter);
     }
   else
@@ -406,7 +406,7 @@ async_sync_queue_put_async (AsyncSyncQueue      *self,
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
                                   ASYNC_SYNC_SOURCE_TAG (async_sync_queue_put_async));
   async_sync_waiter_set_item (waiter, g_object_ref (item));
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) queue_put_arrive_with_mutex, self);
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) queue_put_arrive_locked, self);
 }
 
 /**
@@ -504,7 +504,7 @@ async_sync_queue_try_put (AsyncSyncQueue  *self,
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Queue is full");
   else
     {
-      queue_insert_with_mutex (self, g_object_ref (item));
+      queue_insert_locked (self, g_object_ref (item));
       put = TRUE;
     }
   g_mutex_unlock (&self->mutex);
@@ -515,11 +515,11 @@ async_sync_queue_try_put (AsyncSyncQueue  *self,
 /* A get takes the first item if there is one; else it waits for one,
  * unless the queue is shut down. */
 static void
-queue_get_arrive_with_mutex (AsyncSyncQueue  *self,
-                             AsyncSyncWaiter *getter)
+queue_get_arrive_locked (AsyncSyncQueue  *self,
+                         AsyncSyncWaiter *getter)
 {
   if (self->items.length > 0)
-    async_sync_waiter_complete_object (getter, queue_take_with_mutex (self));
+    async_sync_waiter_complete_object (getter, queue_take_locked (self));
   else if (self->shut_down)
     async_sync_waiter_fail_literal (getter, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_SHUT_DOWN,
                                     "Queue is shut down");
@@ -558,7 +558,7 @@ async_sync_queue_get_async (AsyncSyncQueue      *self,
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
                                   ASYNC_SYNC_SOURCE_TAG (async_sync_queue_get_async));
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) queue_get_arrive_with_mutex, self);
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) queue_get_arrive_locked, self);
 }
 
 /**
@@ -639,7 +639,7 @@ async_sync_queue_try_get (AsyncSyncQueue  *self,
 
   g_mutex_lock (&self->mutex);
   if (self->items.length > 0)
-    item = queue_take_with_mutex (self);
+    item = queue_take_locked (self);
   else if (self->shut_down)
     g_set_error_literal (error, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_SHUT_DOWN,
                          "Queue is shut down");
@@ -687,8 +687,8 @@ async_sync_queue_task_done (AsyncSyncQueue  *self,
 
 /* A join returns at once when every item put was marked done. */
 static void
-queue_join_arrive_with_mutex (AsyncSyncQueue  *self,
-                              AsyncSyncWaiter *joiner)
+queue_join_arrive_locked (AsyncSyncQueue  *self,
+                          AsyncSyncWaiter *joiner)
 {
   if (self->unfinished == 0)
     async_sync_waiter_complete (joiner);
@@ -724,7 +724,7 @@ async_sync_queue_join_async (AsyncSyncQueue      *self,
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
                                   ASYNC_SYNC_SOURCE_TAG (async_sync_queue_join_async));
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) queue_join_arrive_with_mutex, self);
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) queue_join_arrive_locked, self);
 }
 
 /**

@@ -110,7 +110,7 @@ rw_lock_can_write (AsyncSyncRWLock *self)
 /* Admits requests from the head of the queue while they fit: a run of
  * readers together, or one writer. */
 static void
-rw_lock_grant_with_mutex (AsyncSyncRWLock *self)
+rw_lock_grant_locked (AsyncSyncRWLock *self)
 {
   AsyncSyncWaiter *head;
   gboolean changed = FALSE;
@@ -141,17 +141,17 @@ rw_lock_grant_with_mutex (AsyncSyncRWLock *self)
 static void
 rw_lock_serve (AsyncSyncWaiterQueue *queue)
 {
-  rw_lock_grant_with_mutex (queue->owner);
+  rw_lock_grant_locked (queue->owner);
 }
 
 /* Queue first, then admit from the head: no barging past earlier
  * requests, and an immediate grant when the queue was empty. */
 static void
-rw_lock_arrive_with_mutex (AsyncSyncRWLock *self,
-                           AsyncSyncWaiter *waiter)
+rw_lock_arrive_locked (AsyncSyncRWLock *self,
+                       AsyncSyncWaiter *waiter)
 {
   async_sync_waiter_queue_push (&self->waiters, waiter);
-  rw_lock_grant_with_mutex (self);
+  rw_lock_grant_locked (self);
 }
 
 static void
@@ -168,7 +168,7 @@ rw_lock_acquire_for (AsyncSyncRWLock     *self,
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
                                   source_tag, name);
   async_sync_waiter_set_class_flag (waiter, write);
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) rw_lock_arrive_with_mutex, self);
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) rw_lock_arrive_locked, self);
 }
 
 static gboolean
@@ -190,7 +190,7 @@ rw_lock_try_acquire (AsyncSyncRWLock *self,
   g_mutex_lock (&self->mutex);
   /* Waiters at the head that may no longer be granted leave first, and
    * those they held back are admitted: never jump a live queue. */
-  rw_lock_grant_with_mutex (self);
+  rw_lock_grant_locked (self);
   acquired = async_sync_waiter_queue_length (&self->waiters) == 0 &&
              (write ? rw_lock_can_write (self) : rw_lock_can_read (self));
   if (acquired)
@@ -222,7 +222,7 @@ rw_lock_release (AsyncSyncRWLock  *self,
       else
         self->n_readers--;
       async_sync_notifier_changed (&self->notifier);
-      rw_lock_grant_with_mutex (self);
+      rw_lock_grant_locked (self);
     }
   g_mutex_unlock (&self->mutex);
 

@@ -133,8 +133,8 @@ semaphore_set_value (AsyncSyncSemaphore *self,
 /* Serves the queue from its head while the value covers the first request
  * (strict FIFO: a large head request holds back smaller ones). */
 static guint
-semaphore_grant_with_mutex (AsyncSyncSemaphorePrivate *priv,
-                            guint                      value)
+semaphore_grant_locked (AsyncSyncSemaphorePrivate *priv,
+                        guint                      value)
 {
   AsyncSyncWaiter *head;
 
@@ -149,10 +149,10 @@ semaphore_grant_with_mutex (AsyncSyncSemaphorePrivate *priv,
 }
 
 static void
-semaphore_update_with_mutex (AsyncSyncSemaphore *self,
-                             guint               value)
+semaphore_update_locked (AsyncSyncSemaphore *self,
+                         guint               value)
 {
-  value = semaphore_grant_with_mutex (PRIV (self), value);
+  value = semaphore_grant_locked (PRIV (self), value);
   if (value != PRIV (self)->value)
     semaphore_set_value (self, value);
 }
@@ -161,9 +161,9 @@ semaphore_update_with_mutex (AsyncSyncSemaphore *self,
  * be granted (a deadline passed, its timer not run yet) leave, and those
  * they held back are served, as if their timer had run on time. */
 static void
-semaphore_settle_with_mutex (AsyncSyncSemaphore *self)
+semaphore_settle_locked (AsyncSyncSemaphore *self)
 {
-  semaphore_update_with_mutex (self, PRIV (self)->value);
+  semaphore_update_locked (self, PRIV (self)->value);
 }
 
 /* The serve rule: a head request that left may unblock those behind it. */
@@ -172,7 +172,7 @@ semaphore_serve (AsyncSyncWaiterQueue *queue)
 {
   AsyncSyncSemaphore *self = queue->owner;
 
-  semaphore_update_with_mutex (self, PRIV (self)->value);
+  semaphore_update_locked (self, PRIV (self)->value);
 }
 
 void
@@ -327,8 +327,8 @@ async_sync_semaphore_new (guint value)
  * value covers it; else it waits its turn.  Asking for none, or for more
  * than the bound, can never succeed. */
 static void
-semaphore_arrive_with_mutex (AsyncSyncSemaphore *self,
-                             AsyncSyncWaiter    *waiter)
+semaphore_arrive_locked (AsyncSyncSemaphore *self,
+                         AsyncSyncWaiter    *waiter)
 {
   AsyncSyncSemaphorePrivate *priv = PRIV (self);
   guint n = async_sync_waiter_get_weight (waiter);
@@ -348,7 +348,7 @@ semaphore_arrive_with_mutex (AsyncSyncSemaphore *self,
       return;
     }
 
-  semaphore_settle_with_mutex (self);
+  semaphore_settle_locked (self);
   if (async_sync_waiter_queue_length (&priv->waiters) == 0 && priv->value >= n)
     {
       semaphore_set_value (self, priv->value - n);
@@ -374,7 +374,7 @@ semaphore_acquire_for (AsyncSyncSemaphore  *self,
   waiter = async_sync_waiter_new (self, &PRIV (self)->mutex, cancellable, callback, user_data,
                                   source_tag, name);
   async_sync_waiter_set_weight (waiter, n);
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) semaphore_arrive_with_mutex, self);
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) semaphore_arrive_locked, self);
 }
 
 static gboolean
@@ -412,7 +412,7 @@ semaphore_try_acquire (AsyncSyncSemaphore *self,
   gboolean acquired = FALSE;
 
   g_mutex_lock (&priv->mutex);
-  semaphore_settle_with_mutex (self);
+  semaphore_settle_locked (self);
   if (async_sync_waiter_queue_length (&priv->waiters) == 0 && priv->value >= n)
     {
       semaphore_set_value (self, priv->value - n);
@@ -443,7 +443,7 @@ semaphore_release (AsyncSyncSemaphore  *self,
   g_mutex_lock (&priv->mutex);
   released = n <= bound - priv->value;
   if (released)
-    semaphore_update_with_mutex (self, priv->value + n);
+    semaphore_update_locked (self, priv->value + n);
   g_mutex_unlock (&priv->mutex);
 
   if (!released)
