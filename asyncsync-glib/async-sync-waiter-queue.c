@@ -701,14 +701,22 @@ async_sync_waiter_get_class_flag (AsyncSyncWaiter *waiter)
   return (waiter->flags & WAITER_CLASS_FLAG) != 0;
 }
 
+static void
+waiter_set_flag (AsyncSyncWaiter *waiter,
+                 WaiterFlags      flag,
+                 gboolean         set)
+{
+  if (set)
+    waiter->flags |= flag;
+  else
+    waiter->flags &= ~flag;
+}
+
 void
 async_sync_waiter_set_class_flag (AsyncSyncWaiter *waiter,
                                   gboolean         flag)
 {
-  if (flag)
-    waiter->flags |= WAITER_CLASS_FLAG;
-  else
-    waiter->flags &= ~WAITER_CLASS_FLAG;
+  waiter_set_flag (waiter, WAITER_CLASS_FLAG, flag);
 }
 
 /* The AsyncSyncWaiterResumeFunc and its @data, freed with the waiter. */
@@ -736,10 +744,7 @@ void
 async_sync_waiter_set_uncancellable (AsyncSyncWaiter *waiter,
                                      gboolean         uncancellable)
 {
-  if (uncancellable)
-    waiter->flags |= WAITER_UNCANCELLABLE;
-  else
-    waiter->flags &= ~WAITER_UNCANCELLABLE;
+  waiter_set_flag (waiter, WAITER_UNCANCELLABLE, uncancellable);
 }
 
 /* Takes the waiter out of whatever queue it is in, if any, without
