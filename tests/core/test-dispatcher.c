@@ -51,6 +51,46 @@ items_new (guint         n,
   return items;
 }
 
+/* A context, its dispatcher, and where items record the order they ran. */
+typedef struct
+{
+  GMainContext        *context;
+  AsyncSyncDispatcher *dispatcher;
+  GArray              *order;
+  Item                *items;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  data)
+{
+  fixture->context = g_main_context_new ();
+  fixture->dispatcher = async_sync_dispatcher_get_for_context (fixture->context);
+  fixture->order = g_array_new (FALSE, FALSE, sizeof (guint));
+  fixture->items = NULL;
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_free (fixture->items);
+  g_array_unref (fixture->order);
+  async_sync_dispatcher_unref (fixture->dispatcher);
+  g_main_context_unref (fixture->context);
+}
+
+/* @n items of the fixture, not pushed yet. */
+static Item *
+fixture_items (Fixture *fixture,
+               guint    n)
+{
+  g_assert_null (fixture->items);
+  fixture->items = items_new (n, fixture->context, fixture->order);
+
+  return fixture->items;
+}
+
 static void
 assert_in_order (GArray *order,
                  guint   n)
@@ -61,43 +101,33 @@ assert_in_order (GArray *order,
 }
 
 static void
-test_fifo_never_inside_push (void)
+test_fifo_never_inside_push (Fixture       *fixture,
+                             gconstpointer  data)
 {
-  GMainContext *context = g_main_context_new ();
-  AsyncSyncDispatcher *dispatcher = async_sync_dispatcher_get_for_context (context);
-  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
-  Item *items = items_new (10, context, order);
+  Item *items = fixture_items (fixture, 10);
 
   for (guint i = 0; i < 10; i++)
-    async_sync_dispatcher_push (dispatcher, &items[i].item);
-  g_assert_cmpuint (order->len, ==, 0);
+    async_sync_dispatcher_push (fixture->dispatcher, &items[i].item);
+  g_assert_cmpuint (fixture->order->len, ==, 0);
 
-  while (order->len < 10)
-    g_main_context_iteration (context, TRUE);
-  assert_in_order (order, 10);
-
-  g_free (items);
-  g_array_unref (order);
-  async_sync_dispatcher_unref (dispatcher);
-  g_main_context_unref (context);
+  while (fixture->order->len < 10)
+    g_main_context_iteration (fixture->context, TRUE);
+  assert_in_order (fixture->order, 10);
 }
 
 static void
-test_one_dispatcher_per_context (void)
+test_one_dispatcher_per_context (Fixture       *fixture,
+                                 gconstpointer  data)
 {
-  GMainContext *context = g_main_context_new ();
   GMainContext *other = g_main_context_new ();
-  AsyncSyncDispatcher *a = async_sync_dispatcher_get_for_context (context);
-  AsyncSyncDispatcher *b = async_sync_dispatcher_get_for_context (context);
-  AsyncSyncDispatcher *c = async_sync_dispatcher_get_for_context (other);
+  AsyncSyncDispatcher *same = async_sync_dispatcher_get_for_context (fixture->context);
+  AsyncSyncDispatcher *others = async_sync_dispatcher_get_for_context (other);
 
-  g_assert_true (a == b);
-  g_assert_true (a != c);
+  g_assert_true (same == fixture->dispatcher);
+  g_assert_true (others != fixture->dispatcher);
 
-  async_sync_dispatcher_unref (a);
-  async_sync_dispatcher_unref (b);
-  async_sync_dispatcher_unref (c);
-  g_main_context_unref (context);
+  async_sync_dispatcher_unref (same);
+  async_sync_dispatcher_unref (others);
   g_main_context_unref (other);
 }
 
@@ -122,46 +152,37 @@ push_all (gpointer data)
 /* Pushed from another thread while the home context's thread sleeps in
  * poll(): the push wakes it, and the items run there, in order. */
 static void
-test_runs_on_home_context (void)
+test_runs_on_home_context (Fixture       *fixture,
+                           gconstpointer  data)
 {
-  GMainContext *context = g_main_context_new ();
-  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
-  Pusher pusher = {
-    async_sync_dispatcher_get_for_context (context),
-    items_new (100, context, order),
-    100,
-  };
+  Pusher pusher = { fixture->dispatcher, fixture_items (fixture, 100), 100 };
   GThread *thread;
 
-  g_main_context_push_thread_default (context);
+  g_main_context_push_thread_default (fixture->context);
   thread = g_thread_new ("pusher", push_all, &pusher);
-  while (order->len < pusher.n)
-    g_main_context_iteration (context, TRUE);
+  while (fixture->order->len < pusher.n)
+    g_main_context_iteration (fixture->context, TRUE);
   g_thread_join (thread);
-  g_main_context_pop_thread_default (context);
+  g_main_context_pop_thread_default (fixture->context);
 
-  assert_in_order (order, pusher.n);
+  assert_in_order (fixture->order, pusher.n);
   for (guint i = 0; i < pusher.n; i++)
     {
       g_assert_true (pusher.items[i].thread == g_thread_self ());
       g_assert_true (pusher.items[i].on_context);
     }
-
-  g_free (pusher.items);
-  g_array_unref (order);
-  async_sync_dispatcher_unref (pusher.dispatcher);
-  g_main_context_unref (context);
 }
 
 /* An item made in the current iteration (not_before = its time) waits for
  * the next one, and holds back those behind it: strict FIFO. */
 static void
-test_not_before_holds_the_queue (void)
+test_not_before_holds_the_queue (Fixture       *fixture,
+                                 gconstpointer  data)
 {
-  GMainContext *context = g_main_context_new ();
-  AsyncSyncDispatcher *dispatcher = async_sync_dispatcher_get_for_context (context);
-  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
-  Item *items = items_new (2, context, order);
+  AsyncSyncDispatcher *dispatcher = fixture->dispatcher;
+  GMainContext *context = fixture->context;
+  GArray *order = fixture->order;
+  Item *items = fixture_items (fixture, 2);
 
   items[0].item.not_before = G_MAXINT64 - 1;  /* never, for this test */
   async_sync_dispatcher_push (dispatcher, &items[0].item);
@@ -175,11 +196,6 @@ test_not_before_holds_the_queue (void)
     g_main_context_iteration (context, TRUE);
   g_assert_cmpuint (g_array_index (order, guint, 0), ==, 1);
   g_assert_false (async_sync_dispatcher_remove (dispatcher, &items[1].item));
-
-  g_free (items);
-  g_array_unref (order);
-  async_sync_dispatcher_unref (dispatcher);
-  g_main_context_unref (context);
 }
 
 typedef struct
@@ -202,13 +218,13 @@ competitor_cb (gpointer data)
  * batches, and no iteration reads as idle while items are left (the one
  * given away included). */
 static void
-test_batches_yield_to_other_sources (void)
+test_batches_yield_to_other_sources (Fixture       *fixture,
+                                     gconstpointer  data)
 {
   const guint n = 5 * MAX_ITEMS_PER_DISPATCH;
-  GMainContext *context = g_main_context_new ();
-  AsyncSyncDispatcher *dispatcher = async_sync_dispatcher_get_for_context (context);
-  GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
-  Item *items = items_new (n, context, order);
+  GMainContext *context = fixture->context;
+  GArray *order = fixture->order;
+  Item *items = fixture_items (fixture, n);
   Competitor competitor = { order, g_array_new (FALSE, FALSE, sizeof (guint)) };
   GSource *idle = g_idle_source_new ();
   guint before, yields = 0;
@@ -218,7 +234,7 @@ test_batches_yield_to_other_sources (void)
   g_source_attach (idle, context);
 
   for (guint i = 0; i < n; i++)
-    async_sync_dispatcher_push (dispatcher, &items[i].item);
+    async_sync_dispatcher_push (fixture->dispatcher, &items[i].item);
 
   while (order->len < n)
     {
@@ -242,11 +258,11 @@ test_batches_yield_to_other_sources (void)
   g_source_destroy (idle);
   g_source_unref (idle);
   g_array_unref (competitor.items_run_when_idle_ran);
-  g_free (items);
-  g_array_unref (order);
-  async_sync_dispatcher_unref (dispatcher);
-  g_main_context_unref (context);
 }
+
+/* Every test runs with a fresh Fixture. */
+#define add_test(path, func) \
+  g_test_add ("/AsyncSync/Core/Dispatcher/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
 
 int
 main (int   argc,
@@ -255,12 +271,11 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_summary ("The completion dispatcher: FIFO on the home context, bounded batches");
 
-  g_test_add_func ("/AsyncSync/Core/Dispatcher/fifo-never-inside-push", test_fifo_never_inside_push);
-  g_test_add_func ("/AsyncSync/Core/Dispatcher/one-per-context", test_one_dispatcher_per_context);
-  g_test_add_func ("/AsyncSync/Core/Dispatcher/runs-on-home-context", test_runs_on_home_context);
-  g_test_add_func ("/AsyncSync/Core/Dispatcher/not-before-holds-the-queue", test_not_before_holds_the_queue);
-  g_test_add_func ("/AsyncSync/Core/Dispatcher/batches-yield-to-other-sources",
-                   test_batches_yield_to_other_sources);
+  add_test ("fifo-never-inside-push", test_fifo_never_inside_push);
+  add_test ("one-per-context", test_one_dispatcher_per_context);
+  add_test ("runs-on-home-context", test_runs_on_home_context);
+  add_test ("not-before-holds-the-queue", test_not_before_holds_the_queue);
+  add_test ("batches-yield-to-other-sources", test_batches_yield_to_other_sources);
 
   return g_test_run ();
 }

@@ -31,7 +31,8 @@ typedef struct
 
 /* The source tag of the tasks made here. */
 static void
-test_operation_async (void)
+test_operation_async (Owner         *owner,
+                      gconstpointer  data)
 {
 }
 
@@ -46,7 +47,8 @@ owner_leave (AsyncSyncWaiterQueue *queue,
 }
 
 static void
-owner_init (Owner *owner)
+owner_setup (Owner         *owner,
+             gconstpointer  data)
 {
   owner->object = g_object_new (G_TYPE_OBJECT, NULL);
   g_mutex_init (&owner->mutex);
@@ -55,7 +57,8 @@ owner_init (Owner *owner)
 }
 
 static void
-owner_clear (Owner *owner)
+owner_teardown (Owner         *owner,
+                gconstpointer  data)
 {
   g_assert_cmpuint (async_sync_waiter_queue_length (&owner->queue), ==, 0);
   g_mutex_clear (&owner->mutex);
@@ -135,6 +138,26 @@ owner_waiter_new (Owner               *owner,
                                 ASYNC_SYNC_SOURCE_TAG (test_operation_async));
 }
 
+/* Starts a call with @arrive as the class's rule. */
+static void
+owner_start (Owner                     *owner,
+             GCancellable              *cancellable,
+             GAsyncReadyCallback        callback,
+             Call                      *call,
+             AsyncSyncWaiterArriveFunc  arrive)
+{
+  async_sync_waiter_start (owner_waiter_new (owner, cancellable, callback, call), arrive, owner);
+}
+
+/* The head of the queue, taken out under the mutex, for a result. */
+static void
+owner_grant_head (Owner *owner)
+{
+  g_mutex_lock (&owner->mutex);
+  async_sync_waiter_complete (async_sync_waiter_queue_pop (&owner->queue));
+  g_mutex_unlock (&owner->mutex);
+}
+
 static void
 run_until_done (Call  *calls,
                 guint  n)
@@ -153,47 +176,42 @@ call_clear (Call *call)
 
 /* A grant completes the call from a later iteration, never inside it. */
 static void
-test_grant_never_inside_the_call (void)
+test_grant_never_inside_the_call (Owner         *owner,
+                                  gconstpointer  data)
 {
-  Owner owner;
   Call call = { 0 };
 
-  owner_init (&owner);
-  async_sync_waiter_start (owner_waiter_new (&owner, NULL, boolean_done, &call),
-                           arrive_grant, &owner);
+  owner_start (owner, NULL, boolean_done, &call, arrive_grant);
   g_assert_false (call.done);
-  g_assert_cmpuint (async_sync_waiter_queue_length (&owner.queue), ==, 0);
+  g_assert_cmpuint (async_sync_waiter_queue_length (&owner->queue), ==, 0);
 
   run_until_done (&call, 1);
   g_assert_true (call.ok);
   g_assert_no_error (call.error);
 
-  owner_clear (&owner);
 }
 
 /* Waiters leave the queue in the order they arrived. */
 static void
-test_fifo (void)
+test_fifo (Owner         *owner,
+           gconstpointer  data)
 {
-  Owner owner;
   Call calls[5] = { { 0 } };
   GArray *order = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  owner_init (&owner);
   for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
     {
       calls[i].index = i;
       calls[i].order = order;
-      async_sync_waiter_start (owner_waiter_new (&owner, NULL, boolean_done, &calls[i]),
-                               arrive_queue, &owner);
+      owner_start (owner, NULL, boolean_done, &calls[i], arrive_queue);
     }
-  g_assert_cmpuint (async_sync_waiter_queue_length (&owner.queue), ==, G_N_ELEMENTS (calls));
+  g_assert_cmpuint (async_sync_waiter_queue_length (&owner->queue), ==, G_N_ELEMENTS (calls));
 
-  g_mutex_lock (&owner.mutex);
+  g_mutex_lock (&owner->mutex);
   for (guint i = 0; i < G_N_ELEMENTS (calls); i++)
-    async_sync_waiter_complete (async_sync_waiter_queue_pop (&owner.queue));
-  g_assert_null (async_sync_waiter_queue_pop (&owner.queue));
-  g_mutex_unlock (&owner.mutex);
+    async_sync_waiter_complete (async_sync_waiter_queue_pop (&owner->queue));
+  g_assert_null (async_sync_waiter_queue_pop (&owner->queue));
+  g_mutex_unlock (&owner->mutex);
 
   run_until_done (calls, G_N_ELEMENTS (calls));
   g_assert_cmpuint (order->len, ==, G_N_ELEMENTS (calls));
@@ -204,22 +222,19 @@ test_fifo (void)
     }
 
   g_array_unref (order);
-  owner_clear (&owner);
 }
 
 /* A cancellable already cancelled fails the call without its rule
  * running at all. */
 static void
-test_cancelled_before_never_arrives (void)
+test_cancelled_before_never_arrives (Owner         *owner,
+                                     gconstpointer  data)
 {
-  Owner owner;
   Call call = { 0 };
   GCancellable *cancellable = g_cancellable_new ();
 
-  owner_init (&owner);
   g_cancellable_cancel (cancellable);
-  async_sync_waiter_start (owner_waiter_new (&owner, cancellable, boolean_done, &call),
-                           arrive_never, &owner);
+  owner_start (owner, cancellable, boolean_done, &call, arrive_never);
   g_assert_false (call.done);
 
   run_until_done (&call, 1);
@@ -228,94 +243,81 @@ test_cancelled_before_never_arrives (void)
 
   call_clear (&call);
   g_object_unref (cancellable);
-  owner_clear (&owner);
 }
 
 /* Cancelling a queued waiter takes it out at once, by the owner's leave
  * rule, and fails it; the waiters behind it stay. */
 static void
-test_cancel_while_queued (void)
+test_cancel_while_queued (Owner         *owner,
+                          gconstpointer  data)
 {
-  Owner owner;
   Call calls[2] = { { 0 } };
   GCancellable *cancellable = g_cancellable_new ();
 
-  owner_init (&owner);
-  async_sync_waiter_start (owner_waiter_new (&owner, cancellable, boolean_done, &calls[0]),
-                           arrive_queue, &owner);
-  async_sync_waiter_start (owner_waiter_new (&owner, NULL, boolean_done, &calls[1]),
-                           arrive_queue, &owner);
+  owner_start (owner, cancellable, boolean_done, &calls[0], arrive_queue);
+  owner_start (owner, NULL, boolean_done, &calls[1], arrive_queue);
 
   g_cancellable_cancel (cancellable);
-  g_assert_cmpuint (owner.n_left, ==, 1);
-  g_assert_cmpuint (async_sync_waiter_queue_length (&owner.queue), ==, 1);
+  g_assert_cmpuint (owner->n_left, ==, 1);
+  g_assert_cmpuint (async_sync_waiter_queue_length (&owner->queue), ==, 1);
   g_assert_false (calls[0].done);
 
   run_until_done (&calls[0], 1);
   g_assert_error (calls[0].error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_false (calls[1].done);
 
-  g_mutex_lock (&owner.mutex);
-  async_sync_waiter_queue_complete_all (&owner.queue);
-  g_mutex_unlock (&owner.mutex);
+  g_mutex_lock (&owner->mutex);
+  async_sync_waiter_queue_complete_all (&owner->queue);
+  g_mutex_unlock (&owner->mutex);
   run_until_done (&calls[1], 1);
   g_assert_true (calls[1].ok);
 
   call_clear (&calls[0]);
   g_object_unref (cancellable);
-  owner_clear (&owner);
 }
 
 /* Once granted, a call succeeds whatever its cancellable does next. */
 static void
-test_cancel_after_grant (void)
+test_cancel_after_grant (Owner         *owner,
+                         gconstpointer  data)
 {
-  Owner owner;
   Call call = { 0 };
   GCancellable *cancellable = g_cancellable_new ();
 
-  owner_init (&owner);
-  async_sync_waiter_start (owner_waiter_new (&owner, cancellable, boolean_done, &call),
-                           arrive_queue, &owner);
-  g_mutex_lock (&owner.mutex);
-  async_sync_waiter_complete (async_sync_waiter_queue_pop (&owner.queue));
-  g_mutex_unlock (&owner.mutex);
+  owner_start (owner, cancellable, boolean_done, &call, arrive_queue);
+  owner_grant_head (owner);
   g_cancellable_cancel (cancellable);
 
   run_until_done (&call, 1);
   g_assert_true (call.ok);
   g_assert_no_error (call.error);
-  g_assert_cmpuint (owner.n_left, ==, 0);
+  g_assert_cmpuint (owner->n_left, ==, 0);
 
   g_object_unref (cancellable);
-  owner_clear (&owner);
 }
 
 /* fail_all fails every waiter with the one error; complete_all grants
  * every waiter. */
 static void
-test_fail_all_and_complete_all (void)
+test_fail_all_and_complete_all (Owner         *owner,
+                                gconstpointer  data)
 {
-  Owner owner;
   Call failed[3] = { { 0 } };
   Call granted[3] = { { 0 } };
 
-  owner_init (&owner);
   for (guint i = 0; i < 3; i++)
-    async_sync_waiter_start (owner_waiter_new (&owner, NULL, boolean_done, &failed[i]),
-                             arrive_queue, &owner);
-  g_mutex_lock (&owner.mutex);
-  async_sync_waiter_queue_fail_all (&owner.queue, G_IO_ERROR, G_IO_ERROR_CLOSED, "closed");
-  g_assert_cmpuint (async_sync_waiter_queue_length (&owner.queue), ==, 0);
-  g_mutex_unlock (&owner.mutex);
+    owner_start (owner, NULL, boolean_done, &failed[i], arrive_queue);
+  g_mutex_lock (&owner->mutex);
+  async_sync_waiter_queue_fail_all (&owner->queue, G_IO_ERROR, G_IO_ERROR_CLOSED, "closed");
+  g_assert_cmpuint (async_sync_waiter_queue_length (&owner->queue), ==, 0);
+  g_mutex_unlock (&owner->mutex);
 
   for (guint i = 0; i < 3; i++)
-    async_sync_waiter_start (owner_waiter_new (&owner, NULL, boolean_done, &granted[i]),
-                             arrive_queue, &owner);
-  g_mutex_lock (&owner.mutex);
-  async_sync_waiter_queue_complete_all (&owner.queue);
-  g_assert_cmpuint (async_sync_waiter_queue_length (&owner.queue), ==, 0);
-  g_mutex_unlock (&owner.mutex);
+    owner_start (owner, NULL, boolean_done, &granted[i], arrive_queue);
+  g_mutex_lock (&owner->mutex);
+  async_sync_waiter_queue_complete_all (&owner->queue);
+  g_assert_cmpuint (async_sync_waiter_queue_length (&owner->queue), ==, 0);
+  g_mutex_unlock (&owner->mutex);
 
   run_until_done (failed, 3);
   run_until_done (granted, 3);
@@ -327,14 +329,13 @@ test_fail_all_and_complete_all (void)
       call_clear (&failed[i]);
     }
 
-  owner_clear (&owner);
 }
 
 /* Results come back by type: an index, an object, an error. */
 static void
-test_results_by_type (void)
+test_results_by_type (Owner         *owner,
+                      gconstpointer  data)
 {
-  Owner owner;
   Call with_index = { 0 };
   Call with_zero = { 0 };
   Call with_object = { 0 };
@@ -342,24 +343,23 @@ test_results_by_type (void)
   GObject *item = g_object_new (G_TYPE_OBJECT, NULL);
   AsyncSyncWaiter *a, *b, *c, *d;
 
-  owner_init (&owner);
-  a = owner_waiter_new (&owner, NULL, index_done, &with_index);
-  b = owner_waiter_new (&owner, NULL, index_done, &with_zero);
-  c = owner_waiter_new (&owner, NULL, object_done, &with_object);
-  d = owner_waiter_new (&owner, NULL, index_done, &failed);
-  async_sync_waiter_start (a, arrive_queue, &owner);
-  async_sync_waiter_start (b, arrive_queue, &owner);
-  async_sync_waiter_start (c, arrive_queue, &owner);
-  async_sync_waiter_start (d, arrive_queue, &owner);
+  a = owner_waiter_new (owner, NULL, index_done, &with_index);
+  b = owner_waiter_new (owner, NULL, index_done, &with_zero);
+  c = owner_waiter_new (owner, NULL, object_done, &with_object);
+  d = owner_waiter_new (owner, NULL, index_done, &failed);
+  async_sync_waiter_start (a, arrive_queue, owner);
+  async_sync_waiter_start (b, arrive_queue, owner);
+  async_sync_waiter_start (c, arrive_queue, owner);
+  async_sync_waiter_start (d, arrive_queue, owner);
 
-  g_mutex_lock (&owner.mutex);
-  async_sync_waiter_complete_index (async_sync_waiter_queue_pop (&owner.queue), 7);
-  async_sync_waiter_complete_index (async_sync_waiter_queue_pop (&owner.queue), 0);
-  async_sync_waiter_complete_object (async_sync_waiter_queue_pop (&owner.queue),
+  g_mutex_lock (&owner->mutex);
+  async_sync_waiter_complete_index (async_sync_waiter_queue_pop (&owner->queue), 7);
+  async_sync_waiter_complete_index (async_sync_waiter_queue_pop (&owner->queue), 0);
+  async_sync_waiter_complete_object (async_sync_waiter_queue_pop (&owner->queue),
                                      g_object_ref (item));
-  async_sync_waiter_fail_literal (async_sync_waiter_queue_pop (&owner.queue),
+  async_sync_waiter_fail_literal (async_sync_waiter_queue_pop (&owner->queue),
                                   G_IO_ERROR, G_IO_ERROR_FAILED, "failed");
-  g_mutex_unlock (&owner.mutex);
+  g_mutex_unlock (&owner->mutex);
 
   run_until_done (&with_index, 1);
   run_until_done (&with_zero, 1);
@@ -377,21 +377,19 @@ test_results_by_type (void)
   call_clear (&with_object);
   call_clear (&failed);
   g_object_unref (item);
-  owner_clear (&owner);
 }
 
 /* The payload a class gives its waiters reads back as it was given. */
 static void
-test_payload (void)
+test_payload (Owner         *owner,
+              gconstpointer  data)
 {
-  Owner owner;
   Call call = { 0 };
   GObject *item = g_object_new (G_TYPE_OBJECT, NULL);
   AsyncSyncWaiter *waiter;
 
   g_object_add_weak_pointer (item, (gpointer *) &item);
-  owner_init (&owner);
-  waiter = owner_waiter_new (&owner, NULL, boolean_done, &call);
+  waiter = owner_waiter_new (owner, NULL, boolean_done, &call);
   g_assert_cmpuint (async_sync_waiter_get_weight (waiter), ==, 1);
   async_sync_waiter_set_weight (waiter, 5);
   g_assert_cmpuint (async_sync_waiter_get_weight (waiter), ==, 5);
@@ -400,18 +398,15 @@ test_payload (void)
   g_assert_true (async_sync_waiter_get_class_flag (waiter));
   async_sync_waiter_set_item (waiter, item);  /* the waiter's reference */
   g_assert_true (async_sync_waiter_get_item (waiter) == item);
-  async_sync_waiter_start (waiter, arrive_queue, &owner);
+  async_sync_waiter_start (waiter, arrive_queue, owner);
 
   /* Never stolen: the waiter drops the item with itself. */
-  g_mutex_lock (&owner.mutex);
-  async_sync_waiter_complete (async_sync_waiter_queue_pop (&owner.queue));
-  g_mutex_unlock (&owner.mutex);
+  owner_grant_head (owner);
   run_until_done (&call, 1);
   while (item != NULL && g_main_context_iteration (NULL, FALSE))
     ;
   g_assert_null (item);
 
-  owner_clear (&owner);
 }
 
 /* A cancellable with a deadline, through the hook any cancellable type
@@ -447,48 +442,42 @@ cancellable_with_deadline (gint64 deadline)
 }
 
 static void
-test_deadline_passed_never_arrives (void)
+test_deadline_passed_never_arrives (Owner         *owner,
+                                    gconstpointer  data)
 {
-  Owner owner;
   Call call = { 0 };
   GCancellable *cancellable = cancellable_with_deadline (g_get_monotonic_time () - 1);
 
-  owner_init (&owner);
-  async_sync_waiter_start (owner_waiter_new (&owner, cancellable, boolean_done, &call),
-                           arrive_never, &owner);
+  owner_start (owner, cancellable, boolean_done, &call, arrive_never);
   run_until_done (&call, 1);
   g_assert_error (call.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
 
   call_clear (&call);
   g_object_unref (cancellable);
-  owner_clear (&owner);
 }
 
 /* A deadline is decided at grant time: the head whose deadline passed
  * leaves when a grant looks at it, even before its timer could run. */
 static void
-test_deadline_decided_at_grant (void)
+test_deadline_decided_at_grant (Owner         *owner,
+                                gconstpointer  data)
 {
-  Owner owner;
   Call calls[2] = { { 0 } };
   GCancellable *cancellable = cancellable_with_deadline (g_get_monotonic_time () + 20000);
   AsyncSyncWaiter *head;
 
-  owner_init (&owner);
-  async_sync_waiter_start (owner_waiter_new (&owner, cancellable, boolean_done, &calls[0]),
-                           arrive_queue, &owner);
-  async_sync_waiter_start (owner_waiter_new (&owner, NULL, boolean_done, &calls[1]),
-                           arrive_queue, &owner);
+  owner_start (owner, cancellable, boolean_done, &calls[0], arrive_queue);
+  owner_start (owner, NULL, boolean_done, &calls[1], arrive_queue);
 
   /* No iteration, so no timer: only time passes. */
   while (g_get_monotonic_time () <= test_deadline)
     g_usleep (1000);
 
-  g_mutex_lock (&owner.mutex);
-  head = async_sync_waiter_queue_pop (&owner.queue);
-  g_assert_cmpuint (owner.n_left, ==, 1);
+  g_mutex_lock (&owner->mutex);
+  head = async_sync_waiter_queue_pop (&owner->queue);
+  g_assert_cmpuint (owner->n_left, ==, 1);
   async_sync_waiter_complete (head);
-  g_mutex_unlock (&owner.mutex);
+  g_mutex_unlock (&owner->mutex);
 
   run_until_done (calls, 2);
   g_assert_error (calls[0].error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
@@ -496,8 +485,11 @@ test_deadline_decided_at_grant (void)
 
   call_clear (&calls[0]);
   g_object_unref (cancellable);
-  owner_clear (&owner);
 }
+
+/* Every test runs with a fresh Owner. */
+#define add_test(path, func) \
+  g_test_add ("/AsyncSync/Core/WaiterQueue/" path, Owner, NULL, owner_setup, func, owner_teardown)
 
 int
 main (int   argc,
@@ -506,21 +498,16 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_summary ("The waiter queue: the contract between the core and every class");
 
-  g_test_add_func ("/AsyncSync/Core/WaiterQueue/grant-never-inside-the-call",
-                   test_grant_never_inside_the_call);
-  g_test_add_func ("/AsyncSync/Core/WaiterQueue/fifo", test_fifo);
-  g_test_add_func ("/AsyncSync/Core/WaiterQueue/cancelled-before-never-arrives",
-                   test_cancelled_before_never_arrives);
-  g_test_add_func ("/AsyncSync/Core/WaiterQueue/cancel-while-queued", test_cancel_while_queued);
-  g_test_add_func ("/AsyncSync/Core/WaiterQueue/cancel-after-grant", test_cancel_after_grant);
-  g_test_add_func ("/AsyncSync/Core/WaiterQueue/fail-all-and-complete-all",
-                   test_fail_all_and_complete_all);
-  g_test_add_func ("/AsyncSync/Core/WaiterQueue/results-by-type", test_results_by_type);
-  g_test_add_func ("/AsyncSync/Core/WaiterQueue/payload", test_payload);
-  g_test_add_func ("/AsyncSync/Core/WaiterQueue/deadline-passed-never-arrives",
-                   test_deadline_passed_never_arrives);
-  g_test_add_func ("/AsyncSync/Core/WaiterQueue/deadline-decided-at-grant",
-                   test_deadline_decided_at_grant);
+  add_test ("grant-never-inside-the-call", test_grant_never_inside_the_call);
+  add_test ("fifo", test_fifo);
+  add_test ("cancelled-before-never-arrives", test_cancelled_before_never_arrives);
+  add_test ("cancel-while-queued", test_cancel_while_queued);
+  add_test ("cancel-after-grant", test_cancel_after_grant);
+  add_test ("fail-all-and-complete-all", test_fail_all_and_complete_all);
+  add_test ("results-by-type", test_results_by_type);
+  add_test ("payload", test_payload);
+  add_test ("deadline-passed-never-arrives", test_deadline_passed_never_arrives);
+  add_test ("deadline-decided-at-grant", test_deadline_decided_at_grant);
 
   return g_test_run ();
 }
