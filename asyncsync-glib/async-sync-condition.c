@@ -368,7 +368,8 @@ async_sync_condition_acquire_async (AsyncSyncCondition  *self,
   g_return_if_fail (ASYNC_SYNC_IS_CONDITION (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  async_sync_lock_acquire_for (self->lock, self, ASYNC_SYNC_SOURCE_TAG (async_sync_condition_acquire_async),
+  async_sync_lock_acquire_for (self->lock, self,
+                               ASYNC_SYNC_SOURCE_TAG (async_sync_condition_acquire_async),
                                cancellable, callback, user_data);
 }
 

@@ -231,8 +231,8 @@ async_sync_event_wait_async (AsyncSyncEvent      *self,
   g_return_if_fail (ASYNC_SYNC_IS_EVENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  waiter = async_sync_waiter_new (self, &self->mutex, cancellable,
-                                  callback, user_data, ASYNC_SYNC_SOURCE_TAG (async_sync_event_wait_async));
+  waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
+                                  ASYNC_SYNC_SOURCE_TAG (async_sync_event_wait_async));
   async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) event_wait_arrive_locked, self);
 }
 
