@@ -7,6 +7,13 @@
  * whoever takes the waiter out of its queue first; the result then goes
  * through the dispatcher of the caller's context.
  *
+ * The contract with a class is narrow: a class never sees a waiter's
+ * fields.  It gives an `_async` call to async_sync_waiter_start() with its
+ * arrive rule (grant, fail or queue, under the mutex), gives a queue its
+ * leave and serve rules, and completes waiters by result type; the core
+ * decides cancellation, deadlines, reference counting and delivery.  A
+ * new primitive is its rules and nothing else.
+ *
  * Deadlines are decided by time, not by main-loop latency: a waiter whose
  * cancellable is cancelled or whose deadline has passed is never granted.
  * Its cancellable's handler, or its deadline's timer on its own context,
