@@ -75,9 +75,6 @@ typedef enum
   BARRIER_BROKEN,     /* aborted: every wait fails until reset */
 } BarrierState;
 
-/* A waiter that joined the cycle and leaves it when completed. */
-#define WAITER_IN_CYCLE ASYNC_SYNC_WAITER_CLASS_FLAG
-
 /**
  * AsyncSyncBarrier:
  *
@@ -136,17 +133,14 @@ static void
 barrier_fail_all (AsyncSyncWaiterQueue *queue,
                   const gchar          *message)
 {
-  AsyncSyncWaiter *waiter;
-
-  while ((waiter = async_sync_waiter_queue_peek (queue)) != NULL)
-    async_sync_waiter_fail_literal (waiter, ASYNC_SYNC_ERROR,
+  async_sync_waiter_queue_fail_all (queue, ASYNC_SYNC_ERROR,
                                     ASYNC_SYNC_ERROR_BROKEN_BARRIER, message);
 }
 
 /* The last party arrived: release the cycle, indices in arrival order. */
 static void
-barrier_release_with_mutex (AsyncSyncBarrier *self,
-                            AsyncSyncWaiter  *last)
+barrier_release_locked (AsyncSyncBarrier *self,
+                        AsyncSyncWaiter  *last)
 {
   AsyncSyncWaiter *waiter;
   guint index = 0;
@@ -154,17 +148,13 @@ barrier_release_with_mutex (AsyncSyncBarrier *self,
   barrier_set_state (self, BARRIER_DRAINING);
   /* Every party still there counted: the decision is made. */
   while ((waiter = async_sync_waiter_queue_peek_unchecked (&self->waiters)) != NULL)
-    {
-      waiter->value = index++;
-      async_sync_waiter_complete (waiter);
-    }
-  last->value = index;
-  async_sync_waiter_complete (last);
+    async_sync_waiter_complete_index (waiter, index++);
+  async_sync_waiter_complete_index (last, index);
 }
 
 static void
-barrier_join_with_mutex (AsyncSyncBarrier *self,
-                         AsyncSyncWaiter  *waiter)
+barrier_join_locked (AsyncSyncBarrier *self,
+                     AsyncSyncWaiter  *waiter)
 {
   g_assert (self->state == BARRIER_FILLING);
 
@@ -173,17 +163,18 @@ barrier_join_with_mutex (AsyncSyncBarrier *self,
   if (self->count + 1 == self->parties)
     async_sync_waiter_queue_expire (&self->waiters);
 
-  waiter->flags |= WAITER_IN_CYCLE;
+  /* In the cycle: it leaves it when its completion runs. */
+  async_sync_waiter_set_class_flag (waiter, TRUE);
   self->count++;
   if (self->count == self->parties)
-    barrier_release_with_mutex (self, waiter);
+    barrier_release_locked (self, waiter);
   else
     async_sync_waiter_queue_push (&self->waiters, waiter);
 }
 
 static void
-barrier_arrive_with_mutex (AsyncSyncBarrier *self,
-                           AsyncSyncWaiter  *waiter)
+barrier_arrive_locked (AsyncSyncBarrier *self,
+                       AsyncSyncWaiter  *waiter)
 {
   switch (self->state)
     {
@@ -198,7 +189,7 @@ barrier_arrive_with_mutex (AsyncSyncBarrier *self,
       break;
 
     case BARRIER_FILLING:
-      barrier_join_with_mutex (self, waiter);
+      barrier_join_locked (self, waiter);
       break;
     }
 }
@@ -206,7 +197,7 @@ barrier_arrive_with_mutex (AsyncSyncBarrier *self,
 /* Once the last party of a drained or reset cycle has left, the barrier
  * fills again, first with the parties that arrived meanwhile. */
 static void
-barrier_refill_with_mutex (AsyncSyncBarrier *self)
+barrier_refill_locked (AsyncSyncBarrier *self)
 {
   AsyncSyncWaiter *waiter;
 
@@ -217,22 +208,22 @@ barrier_refill_with_mutex (AsyncSyncBarrier *self)
   barrier_set_state (self, BARRIER_FILLING);
   while (self->state == BARRIER_FILLING &&
          (waiter = async_sync_waiter_queue_pop (&self->arrivals)) != NULL)
-    barrier_join_with_mutex (self, waiter);
+    barrier_join_locked (self, waiter);
 }
 
 /* The resume hook: a party of the cycle leaves when its completion runs. */
 static gboolean
 barrier_leave (AsyncSyncWaiter *waiter)
 {
-  AsyncSyncBarrier *self = waiter->data;
+  AsyncSyncBarrier *self = async_sync_waiter_get_data (waiter);
 
-  if (!(waiter->flags & WAITER_IN_CYCLE))
+  if (!async_sync_waiter_get_class_flag (waiter))
     return TRUE;
 
   g_mutex_lock (&self->mutex);
-  waiter->flags &= ~WAITER_IN_CYCLE;
+  async_sync_waiter_set_class_flag (waiter, FALSE);
   self->count--;
-  barrier_refill_with_mutex (self);
+  barrier_refill_locked (self);
   g_mutex_unlock (&self->mutex);
 
   return TRUE;
@@ -245,7 +236,7 @@ barrier_waiter_left (AsyncSyncWaiterQueue *queue,
 {
   AsyncSyncBarrier *self = queue->owner;
 
-  waiter->flags &= ~WAITER_IN_CYCLE;
+  async_sync_waiter_set_class_flag (waiter, FALSE);
   self->count--;
   async_sync_waiter_complete (waiter);
 }
@@ -417,24 +408,15 @@ async_sync_barrier_wait_async (AsyncSyncBarrier    *self,
                                gpointer             user_data)
 {
   AsyncSyncWaiter *waiter;
-  gboolean queued;
 
   g_return_if_fail (ASYNC_SYNC_IS_BARRIER (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
-                                  async_sync_barrier_wait_async);
-  waiter->resume = barrier_leave;
-  waiter->data = self;  /* kept alive by the task */
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  g_mutex_lock (&self->mutex);
-  barrier_arrive_with_mutex (self, waiter);
-  queued = waiter->queue != NULL;
-  g_mutex_unlock (&self->mutex);
-
-  async_sync_waiter_started (waiter, queued);
+                                  ASYNC_SYNC_SOURCE_TAG (async_sync_barrier_wait_async));
+  /* @self is kept alive by the task. */
+  async_sync_waiter_set_resume (waiter, barrier_leave, self, NULL);
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) barrier_arrive_locked, self);
 }
 
 /**
@@ -459,21 +441,8 @@ async_sync_barrier_wait_finish (AsyncSyncBarrier  *self,
                                 guint             *index,
                                 GError           **error)
 {
-  gssize value;
-
-  g_return_val_if_fail (ASYNC_SYNC_IS_BARRIER (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_barrier_wait_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  value = async_sync_waiter_propagate (result, error);
-  if (value < 0)
-    return FALSE;
-
-  if (index != NULL)
-    *index = (guint) value;
-
-  return TRUE;
+  return async_sync_waiter_finish_index (self, ASYNC_SYNC_TYPE_BARRIER, result,
+                                         async_sync_barrier_wait_async, index, error);
 }
 
 /**
@@ -498,16 +467,14 @@ async_sync_barrier_wait (AsyncSyncBarrier  *self,
                          guint             *index,
                          GError           **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_BARRIER (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_barrier_wait_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_barrier_wait_async),
+                                    self, cancellable);
 
   return async_sync_barrier_wait_finish (self, result, index, error);
 }
@@ -533,7 +500,7 @@ async_sync_barrier_reset (AsyncSyncBarrier *self)
   /* Fills again once the failed parties (and those of a released cycle)
    * have left; at once if there are none. */
   barrier_set_state (self, BARRIER_RESETTING);
-  barrier_refill_with_mutex (self);
+  barrier_refill_locked (self);
   g_mutex_unlock (&self->mutex);
 }
 

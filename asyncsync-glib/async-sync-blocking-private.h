@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#if !defined (ASYNC_SYNC_COMPILATION)
+# error "This header is private to asyncsync-glib: it is not installed."
+#endif
+
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -24,5 +28,22 @@ void          async_sync_blocking_call_callback (GObject               *source_o
                                                  GAsyncResult          *result,
                                                  gpointer               user_data);
 GAsyncResult *async_sync_blocking_call_end      (AsyncSyncBlockingCall *call);
+
+/*
+ * AsyncSyncStartFunc:
+ *
+ * An `_async` function of the common shape: the object, a cancellable,
+ * the callback and its data.  ASYNC_SYNC_START_FUNC() casts one to it.
+ */
+typedef void (*AsyncSyncStartFunc) (gpointer             self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+
+#define ASYNC_SYNC_START_FUNC(f) ((AsyncSyncStartFunc) (void (*) (void)) (f))
+
+GAsyncResult *async_sync_blocking_run           (AsyncSyncStartFunc     start,
+                                                 gpointer               self,
+                                                 GCancellable          *cancellable);
 
 G_END_DECLS

@@ -35,3 +35,25 @@ async_sync_blocking_call_end (AsyncSyncBlockingCall *call)
 
   return call->result;
 }
+
+/*
+ * async_sync_blocking_run:
+ *
+ * The blocking variant of an `_async` function of the common shape:
+ * starts @start and waits for its result.  (The few `_async` functions
+ * that take more arguments use the three calls above directly.)
+ *
+ * Returns: (transfer full): the operation's result, for its `_finish`.
+ */
+GAsyncResult *
+async_sync_blocking_run (AsyncSyncStartFunc  start,
+                         gpointer            self,
+                         GCancellable       *cancellable)
+{
+  AsyncSyncBlockingCall call;
+
+  async_sync_blocking_call_begin (&call);
+  start (self, cancellable, async_sync_blocking_call_callback, &call);
+
+  return async_sync_blocking_call_end (&call);
+}

@@ -53,21 +53,10 @@ G_DEFINE_FINAL_TYPE (AsyncSyncBoundedSemaphore, async_sync_bounded_semaphore,
                      ASYNC_SYNC_TYPE_SEMAPHORE)
 
 static void
-async_sync_bounded_semaphore_constructed (GObject *object)
-{
-  AsyncSyncSemaphore *semaphore = ASYNC_SYNC_SEMAPHORE (object);
-
-  G_OBJECT_CLASS (async_sync_bounded_semaphore_parent_class)->constructed (object);
-
-  async_sync_semaphore_set_bound (semaphore, async_sync_semaphore_get_value (semaphore));
-}
-
-static void
 async_sync_bounded_semaphore_class_init (AsyncSyncBoundedSemaphoreClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->constructed = async_sync_bounded_semaphore_constructed;
+  /* The initial value is also the most the value may reach. */
+  async_sync_semaphore_class_bound_by_initial_value (ASYNC_SYNC_SEMAPHORE_CLASS (klass));
 }
 
 static void
@@ -106,5 +95,5 @@ async_sync_bounded_semaphore_get_bound (AsyncSyncBoundedSemaphore *self)
 {
   g_return_val_if_fail (ASYNC_SYNC_IS_BOUNDED_SEMAPHORE (self), 0);
 
-  return async_sync_semaphore_peek_bound (ASYNC_SYNC_SEMAPHORE (self));
+  return async_sync_semaphore_get_bound_internal (ASYNC_SYNC_SEMAPHORE (self));
 }

@@ -136,15 +136,14 @@ static void
 condition_move_to_lock (AsyncSyncCondition *self,
                         AsyncSyncWaiter    *waiter)
 {
-  if (waiter->queue != NULL)
-    async_sync_waiter_queue_remove (waiter->queue, waiter);
-  waiter->flags |= ASYNC_SYNC_WAITER_UNCANCELLABLE;
-  async_sync_lock_grant_or_queue_with_mutex (self->lock, waiter);
+  async_sync_waiter_leave_queue (waiter);
+  async_sync_waiter_set_uncancellable (waiter, TRUE);
+  async_sync_lock_grant_or_queue_locked (self->lock, waiter);
 }
 
 /* The leave rule of the condition's queue: the waiter must still get the
- * lock back before it reports the cancellation (or timeout) in
- * waiter->error. */
+ * lock back before it reports the cancellation (or timeout) recorded in
+ * the waiter. */
 static void
 condition_waiter_left (AsyncSyncWaiterQueue *queue,
                        AsyncSyncWaiter      *waiter)
@@ -163,39 +162,31 @@ not_locked_error_new (void)
  * Returns FALSE, with the NOT_LOCKED error recorded in the waiter, if the
  * lock is not held. */
 static gboolean
-condition_park_with_mutex (AsyncSyncCondition *self,
-                           AsyncSyncWaiter    *waiter)
+condition_park_locked (AsyncSyncCondition *self,
+                       AsyncSyncWaiter    *waiter)
 {
-  if (!async_sync_lock_is_locked_with_mutex (self->lock))
+  if (!async_sync_lock_is_held_locked (self->lock))
     {
       /* Recorded, not completed: wait_for_resume() calls this from the
        * waiter's own dispatch, which returns the task itself. */
-      g_clear_error (&waiter->error);
-      waiter->error = not_locked_error_new ();
+      async_sync_waiter_set_error (waiter, not_locked_error_new ());
       return FALSE;
     }
 
-  waiter->flags &= ~ASYNC_SYNC_WAITER_UNCANCELLABLE;
+  async_sync_waiter_set_uncancellable (waiter, FALSE);
   async_sync_waiter_queue_push (&self->waiters, waiter);
-  async_sync_lock_release_with_mutex (self->lock);
+  async_sync_lock_release_locked (self->lock);
 
   return TRUE;
 }
 
+/* A wait parks the waiter, or fails it if the lock is not held. */
 static void
-condition_park (AsyncSyncCondition *self,
-                AsyncSyncWaiter    *waiter)
+condition_wait_arrive_locked (AsyncSyncCondition *self,
+                              AsyncSyncWaiter    *waiter)
 {
-  GMutex *mutex = async_sync_lock_get_mutex (self->lock);
-  gboolean queued;
-
-  g_mutex_lock (mutex);
-  queued = condition_park_with_mutex (self, waiter);
-  if (!queued)
+  if (!condition_park_locked (self, waiter))
     async_sync_waiter_complete (waiter);
-  g_mutex_unlock (mutex);
-
-  async_sync_waiter_started (waiter, queued);
 }
 
 /* The resume hook of wait_for: runs on the caller's context with the lock
@@ -203,12 +194,12 @@ condition_park (AsyncSyncCondition *self,
 static gboolean
 wait_for_resume (AsyncSyncWaiter *waiter)
 {
-  WaitFor *wait_for = waiter->data;
+  WaitFor *wait_for = async_sync_waiter_get_data (waiter);
   AsyncSyncCondition *self = wait_for->self;
   GMutex *mutex = async_sync_lock_get_mutex (self->lock);
   gboolean parked;
 
-  if (waiter->error != NULL || wait_for->predicate (wait_for->predicate_data))
+  if (async_sync_waiter_has_error (waiter) || wait_for->predicate (wait_for->predicate_data))
     return TRUE;
 
   g_mutex_lock (mutex);
@@ -217,12 +208,12 @@ wait_for_resume (AsyncSyncWaiter *waiter)
    * ignored then) is honoured here. */
   if (async_sync_waiter_is_stopped (waiter))
     {
-      waiter->error = async_sync_waiter_stopped_error (waiter);
+      async_sync_waiter_set_error (waiter, async_sync_waiter_stopped_error (waiter));
       parked = FALSE;
     }
   else
     {
-      parked = condition_park_with_mutex (self, waiter);
+      parked = condition_park_locked (self, waiter);
     }
   g_mutex_unlock (mutex);
 
@@ -385,7 +376,8 @@ async_sync_condition_acquire_async (AsyncSyncCondition  *self,
   g_return_if_fail (ASYNC_SYNC_IS_CONDITION (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  async_sync_lock_acquire_for (self->lock, self, async_sync_condition_acquire_async,
+  async_sync_lock_acquire_for (self->lock, self,
+                               ASYNC_SYNC_SOURCE_TAG (async_sync_condition_acquire_async),
                                cancellable, callback, user_data);
 }
 
@@ -407,12 +399,8 @@ async_sync_condition_acquire_finish (AsyncSyncCondition  *self,
                                      GAsyncResult        *result,
                                      GError             **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_CONDITION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_condition_acquire_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_CONDITION, result,
+                                           async_sync_condition_acquire_async, error);
 }
 
 /**
@@ -434,16 +422,14 @@ async_sync_condition_acquire (AsyncSyncCondition  *self,
                               GCancellable        *cancellable,
                               GError             **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_CONDITION (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_condition_acquire_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_condition_acquire_async),
+                                    self, cancellable);
 
   return async_sync_condition_acquire_finish (self, result, error);
 }
@@ -543,11 +529,9 @@ async_sync_condition_wait_async (AsyncSyncCondition  *self,
 
   waiter = async_sync_waiter_new (self, async_sync_lock_get_mutex (self->lock),
                                   cancellable, callback, user_data,
-                                  async_sync_condition_wait_async);
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  condition_park (self, waiter);
+                                  ASYNC_SYNC_SOURCE_TAG (async_sync_condition_wait_async));
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) condition_wait_arrive_locked,
+                           self);
 }
 
 /**
@@ -572,12 +556,8 @@ async_sync_condition_wait_finish (AsyncSyncCondition  *self,
                                   GAsyncResult        *result,
                                   GError             **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_CONDITION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_condition_wait_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_CONDITION, result,
+                                           async_sync_condition_wait_async, error);
 }
 
 /**
@@ -600,16 +580,14 @@ async_sync_condition_wait (AsyncSyncCondition  *self,
                            GCancellable        *cancellable,
                            GError             **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_CONDITION (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_condition_wait_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_condition_wait_async),
+                                    self, cancellable);
 
   return async_sync_condition_wait_finish (self, result, error);
 }
@@ -660,20 +638,21 @@ async_sync_condition_wait_for_async (AsyncSyncCondition  *self,
 
   mutex = async_sync_lock_get_mutex (self->lock);
   waiter = async_sync_waiter_new (self, mutex, cancellable, callback, user_data,
-                                  async_sync_condition_wait_for_async);
+                                  ASYNC_SYNC_SOURCE_TAG (async_sync_condition_wait_for_async));
   wait_for = g_new (WaitFor, 1);
   wait_for->self = self;
   wait_for->predicate = predicate;
   wait_for->predicate_data = predicate_data;
   wait_for->predicate_destroy = predicate_destroy;
-  waiter->data = wait_for;
-  waiter->data_destroy = wait_for_free;
+  /* Its resume hook is armed only once it parks: a waiter completed at
+   * once returns as it is. */
+  async_sync_waiter_set_resume (waiter, NULL, wait_for, wait_for_free);
 
   if (async_sync_waiter_fail_if_cancelled (waiter))
     return;
 
   g_mutex_lock (mutex);
-  locked = async_sync_lock_is_locked_with_mutex (self->lock);
+  locked = async_sync_lock_is_held_locked (self->lock);
   if (!locked)
     async_sync_waiter_fail (waiter, not_locked_error_new ());
   g_mutex_unlock (mutex);
@@ -692,8 +671,9 @@ async_sync_condition_wait_for_async (AsyncSyncCondition  *self,
       return;
     }
 
-  waiter->resume = wait_for_resume;
-  condition_park (self, waiter);
+  async_sync_waiter_set_resume (waiter, wait_for_resume, wait_for, wait_for_free);
+  async_sync_waiter_arrive (waiter, (AsyncSyncWaiterArriveFunc) condition_wait_arrive_locked,
+                            self);
 }
 
 /**
@@ -718,12 +698,8 @@ async_sync_condition_wait_for_finish (AsyncSyncCondition  *self,
                                       GAsyncResult        *result,
                                       GError             **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_CONDITION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_condition_wait_for_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_CONDITION, result,
+                                           async_sync_condition_wait_for_async, error);
 }
 
 /**
@@ -777,7 +753,7 @@ condition_notify (AsyncSyncCondition  *self,
   gboolean locked;
 
   g_mutex_lock (mutex);
-  locked = async_sync_lock_is_locked_with_mutex (self->lock);
+  locked = async_sync_lock_is_held_locked (self->lock);
   if (locked)
     {
       AsyncSyncWaiter *waiter;

@@ -194,6 +194,17 @@ async_sync_event_new (void)
   return g_object_new (ASYNC_SYNC_TYPE_EVENT, NULL);
 }
 
+/* A wait on a set event succeeds at once; else it waits for set(). */
+static void
+event_wait_arrive_locked (AsyncSyncEvent  *self,
+                          AsyncSyncWaiter *waiter)
+{
+  if (self->is_set)
+    async_sync_waiter_complete (waiter);
+  else
+    async_sync_waiter_queue_push (&self->waiters, waiter);
+}
+
 /**
  * async_sync_event_wait_async:
  * @self: an #AsyncSyncEvent
@@ -224,29 +235,13 @@ async_sync_event_wait_async (AsyncSyncEvent      *self,
                              gpointer             user_data)
 {
   AsyncSyncWaiter *waiter;
-  gboolean queued = FALSE;
 
   g_return_if_fail (ASYNC_SYNC_IS_EVENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  waiter = async_sync_waiter_new (self, &self->mutex, cancellable,
-                                  callback, user_data, async_sync_event_wait_async);
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  g_mutex_lock (&self->mutex);
-  if (self->is_set)
-    {
-      async_sync_waiter_complete (waiter);
-    }
-  else
-    {
-      async_sync_waiter_queue_push (&self->waiters, waiter);
-      queued = TRUE;
-    }
-  g_mutex_unlock (&self->mutex);
-
-  async_sync_waiter_started (waiter, queued);
+  waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
+                                  ASYNC_SYNC_SOURCE_TAG (async_sync_event_wait_async));
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) event_wait_arrive_locked, self);
 }
 
 /**
@@ -267,12 +262,8 @@ async_sync_event_wait_finish (AsyncSyncEvent  *self,
                               GAsyncResult    *result,
                               GError         **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_EVENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_event_wait_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_EVENT, result,
+                                           async_sync_event_wait_async, error);
 }
 
 /**
@@ -297,16 +288,14 @@ async_sync_event_wait (AsyncSyncEvent  *self,
                        GCancellable    *cancellable,
                        GError         **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_EVENT (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_event_wait_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_event_wait_async),
+                                    self, cancellable);
 
   return async_sync_event_wait_finish (self, result, error);
 }
@@ -324,8 +313,6 @@ async_sync_event_wait (AsyncSyncEvent  *self,
 void
 async_sync_event_set (AsyncSyncEvent *self)
 {
-  AsyncSyncWaiter *waiter;
-
   g_return_if_fail (ASYNC_SYNC_IS_EVENT (self));
 
   g_mutex_lock (&self->mutex);
@@ -333,8 +320,7 @@ async_sync_event_set (AsyncSyncEvent *self)
     {
       self->is_set = TRUE;
       async_sync_notifier_changed (&self->notifier);
-      while ((waiter = async_sync_waiter_queue_pop (&self->waiters)) != NULL)
-        async_sync_waiter_complete (waiter);
+      async_sync_waiter_queue_complete_all (&self->waiters);
     }
   g_mutex_unlock (&self->mutex);
 }

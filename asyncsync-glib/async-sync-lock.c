@@ -144,14 +144,14 @@ async_sync_lock_get_mutex (AsyncSyncLock *self)
 }
 
 gboolean
-async_sync_lock_is_locked_with_mutex (AsyncSyncLock *self)
+async_sync_lock_is_held_locked (AsyncSyncLock *self)
 {
   return self->locked;
 }
 
 /* Hands the lock to the first waiter (it stays locked), or unlocks it. */
 void
-async_sync_lock_release_with_mutex (AsyncSyncLock *self)
+async_sync_lock_release_locked (AsyncSyncLock *self)
 {
   AsyncSyncWaiter *next;
 
@@ -165,8 +165,8 @@ async_sync_lock_release_with_mutex (AsyncSyncLock *self)
 }
 
 void
-async_sync_lock_grant_or_queue_with_mutex (AsyncSyncLock   *self,
-                                           AsyncSyncWaiter *waiter)
+async_sync_lock_grant_or_queue_locked (AsyncSyncLock   *self,
+                                       AsyncSyncWaiter *waiter)
 {
   if (!self->locked)
     {
@@ -184,24 +184,18 @@ void
 async_sync_lock_acquire_for (AsyncSyncLock       *self,
                              gpointer             source_object,
                              gpointer             source_tag,
+                             const gchar         *name,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
 {
   AsyncSyncWaiter *waiter;
-  gboolean queued;
 
   waiter = async_sync_waiter_new (source_object, &self->mutex, cancellable,
-                                  callback, user_data, source_tag);
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  g_mutex_lock (&self->mutex);
-  async_sync_lock_grant_or_queue_with_mutex (self, waiter);
-  queued = waiter->queue != NULL;
-  g_mutex_unlock (&self->mutex);
-
-  async_sync_waiter_started (waiter, queued);
+                                  callback, user_data, source_tag, name);
+  async_sync_waiter_start (waiter,
+                           (AsyncSyncWaiterArriveFunc) async_sync_lock_grant_or_queue_locked,
+                           self);
 }
 
 static void
@@ -330,7 +324,7 @@ async_sync_lock_acquire_async (AsyncSyncLock       *self,
   g_return_if_fail (ASYNC_SYNC_IS_LOCK (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  async_sync_lock_acquire_for (self, self, async_sync_lock_acquire_async,
+  async_sync_lock_acquire_for (self, self, ASYNC_SYNC_SOURCE_TAG (async_sync_lock_acquire_async),
                                cancellable, callback, user_data);
 }
 
@@ -353,12 +347,8 @@ async_sync_lock_acquire_finish (AsyncSyncLock  *self,
                                 GAsyncResult   *result,
                                 GError        **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_LOCK (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_lock_acquire_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_LOCK, result,
+                                           async_sync_lock_acquire_async, error);
 }
 
 /**
@@ -385,16 +375,14 @@ async_sync_lock_acquire (AsyncSyncLock  *self,
                          GCancellable   *cancellable,
                          GError        **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_LOCK (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_lock_acquire_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_lock_acquire_async),
+                                    self, cancellable);
 
   return async_sync_lock_acquire_finish (self, result, error);
 }
@@ -455,7 +443,7 @@ async_sync_lock_release (AsyncSyncLock  *self,
   g_mutex_lock (&self->mutex);
   was_locked = self->locked;
   if (was_locked)
-    async_sync_lock_release_with_mutex (self);
+    async_sync_lock_release_locked (self);
   g_mutex_unlock (&self->mutex);
 
   if (!was_locked)

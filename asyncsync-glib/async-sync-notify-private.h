@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #pragma once
 
+#if !defined (ASYNC_SYNC_COMPILATION)
+# error "This header is private to asyncsync-glib: it is not installed."
+#endif
+
 #include <glib-object.h>
 
 #include "async-sync-dispatcher-private.h"

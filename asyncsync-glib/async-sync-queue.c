@@ -149,16 +149,15 @@ queue_accepts_type (AsyncSyncQueue *self,
 
 /* Adds @item (owned): to the first waiting consumer, else to the items. */
 static void
-queue_insert_with_mutex (AsyncSyncQueue *self,
-                         GObject        *item)
+queue_insert_locked (AsyncSyncQueue *self,
+                     GObject        *item)
 {
   AsyncSyncWaiter *getter = async_sync_waiter_queue_pop (&self->getters);
 
   self->unfinished++;
   if (getter != NULL)
     {
-      getter->object = item;
-      async_sync_waiter_complete (getter);
+      async_sync_waiter_complete_object (getter, item);
     }
   else
     {
@@ -169,7 +168,7 @@ queue_insert_with_mutex (AsyncSyncQueue *self,
 
 /* Takes the first item (owned), then lets the first waiting producer in. */
 static GObject *
-queue_take_with_mutex (AsyncSyncQueue *self)
+queue_take_locked (AsyncSyncQueue *self)
 {
   GObject *item = g_queue_pop_head (&self->items);
   AsyncSyncWaiter *putter;
@@ -177,7 +176,7 @@ queue_take_with_mutex (AsyncSyncQueue *self)
   async_sync_notifier_changed (&self->notifier);
   if (queue_has_room (self) && (putter = async_sync_waiter_queue_pop (&self->putters)) != NULL)
     {
-      queue_insert_with_mutex (self, g_steal_pointer (&putter->object));
+      queue_insert_locked (self, async_sync_waiter_steal_item (putter));
       async_sync_waiter_complete (putter);
     }
 
@@ -187,20 +186,8 @@ queue_take_with_mutex (AsyncSyncQueue *self)
 static void
 queue_fail_all (AsyncSyncWaiterQueue *queue)
 {
-  AsyncSyncWaiter *waiter;
-
-  while ((waiter = async_sync_waiter_queue_peek (queue)) != NULL)
-    async_sync_waiter_fail_literal (waiter, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_SHUT_DOWN,
+  async_sync_waiter_queue_fail_all (queue, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_SHUT_DOWN,
                                     "Queue is shut down");
-}
-
-static void
-queue_complete_all (AsyncSyncWaiterQueue *queue)
-{
-  AsyncSyncWaiter *waiter;
-
-  while ((waiter = async_sync_waiter_queue_peek (queue)) != NULL)
-    async_sync_waiter_complete (waiter);
 }
 
 static void
@@ -370,6 +357,27 @@ async_sync_queue_new (GType item_type,
                        NULL);
 }
 
+/* A put of the right type goes in at once if no producer waits ahead of
+ * it and there is room; else it waits for room. */
+static void
+queue_put_arrive_locked (AsyncSyncQueue  *self,
+                         AsyncSyncWaiter *putter)
+{
+  GError *error = NULL;
+
+  if (!queue_accepts_type (self, async_sync_waiter_get_item (putter), &error))
+    async_sync_waiter_fail (putter, error);
+  else if (self->shut_down)
+    async_sync_waiter_fail_literal (putter, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_SHUT_DOWN,
+                                    "Queue is shut down");
+  else if (async_sync_waiter_queue_peek (&self->putters) == NULL && queue_has_room (self))
+    {
+      queue_insert_locked (self, async_sync_waiter_steal_item (putter));
+      async_sync_waiter_complete (putter);
+    }
+  else
+    async_sync_waiter_queue_push (&self->putters, putter);
+}
 /**
  * async_sync_queue_put_async:
  * @self: an #AsyncSyncQueue
@@ -399,42 +407,15 @@ async_sync_queue_put_async (AsyncSyncQueue      *self,
                             gpointer             user_data)
 {
   AsyncSyncWaiter *waiter;
-  GError *error = NULL;
-  gboolean queued = FALSE;
 
   g_return_if_fail (ASYNC_SYNC_IS_QUEUE (self));
   g_return_if_fail (G_IS_OBJECT (item));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
-                                  async_sync_queue_put_async);
-  waiter->object = g_object_ref (item);
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  g_mutex_lock (&self->mutex);
-  if (!queue_accepts_type (self, item, &error))
-    {
-      async_sync_waiter_fail (waiter, error);
-    }
-  else if (self->shut_down)
-    {
-      async_sync_waiter_fail_literal (waiter, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_SHUT_DOWN,
-                                      "Queue is shut down");
-    }
-  else if (async_sync_waiter_queue_peek (&self->putters) == NULL && queue_has_room (self))
-    {
-      queue_insert_with_mutex (self, g_steal_pointer (&waiter->object));
-      async_sync_waiter_complete (waiter);
-    }
-  else
-    {
-      async_sync_waiter_queue_push (&self->putters, waiter);
-      queued = TRUE;
-    }
-  g_mutex_unlock (&self->mutex);
-
-  async_sync_waiter_started (waiter, queued);
+                                  ASYNC_SYNC_SOURCE_TAG (async_sync_queue_put_async));
+  async_sync_waiter_set_item (waiter, g_object_ref (item));
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) queue_put_arrive_locked, self);
 }
 
 /**
@@ -455,12 +436,8 @@ async_sync_queue_put_finish (AsyncSyncQueue  *self,
                              GAsyncResult    *result,
                              GError         **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_QUEUE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_queue_put_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_QUEUE, result,
+                                           async_sync_queue_put_async, error);
 }
 
 /**
@@ -536,7 +513,7 @@ async_sync_queue_try_put (AsyncSyncQueue  *self,
     g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Queue is full");
   else
     {
-      queue_insert_with_mutex (self, g_object_ref (item));
+      queue_insert_locked (self, g_object_ref (item));
       put = TRUE;
     }
   g_mutex_unlock (&self->mutex);
@@ -544,6 +521,20 @@ async_sync_queue_try_put (AsyncSyncQueue  *self,
   return put;
 }
 
+/* A get takes the first item if there is one; else it waits for one,
+ * unless the queue is shut down. */
+static void
+queue_get_arrive_locked (AsyncSyncQueue  *self,
+                         AsyncSyncWaiter *getter)
+{
+  if (self->items.length > 0)
+    async_sync_waiter_complete_object (getter, queue_take_locked (self));
+  else if (self->shut_down)
+    async_sync_waiter_fail_literal (getter, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_SHUT_DOWN,
+                                    "Queue is shut down");
+  else
+    async_sync_waiter_queue_push (&self->getters, getter);
+}
 /**
  * async_sync_queue_get_async:
  * @self: an #AsyncSyncQueue
@@ -570,35 +561,13 @@ async_sync_queue_get_async (AsyncSyncQueue      *self,
                             gpointer             user_data)
 {
   AsyncSyncWaiter *waiter;
-  gboolean queued = FALSE;
 
   g_return_if_fail (ASYNC_SYNC_IS_QUEUE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
-                                  async_sync_queue_get_async);
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  g_mutex_lock (&self->mutex);
-  if (self->items.length > 0)
-    {
-      waiter->object = queue_take_with_mutex (self);
-      async_sync_waiter_complete (waiter);
-    }
-  else if (self->shut_down)
-    {
-      async_sync_waiter_fail_literal (waiter, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_SHUT_DOWN,
-                                      "Queue is shut down");
-    }
-  else
-    {
-      async_sync_waiter_queue_push (&self->getters, waiter);
-      queued = TRUE;
-    }
-  g_mutex_unlock (&self->mutex);
-
-  async_sync_waiter_started (waiter, queued);
+                                  ASYNC_SYNC_SOURCE_TAG (async_sync_queue_get_async));
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) queue_get_arrive_locked, self);
 }
 
 /**
@@ -619,12 +588,8 @@ async_sync_queue_get_finish (AsyncSyncQueue  *self,
                              GAsyncResult    *result,
                              GError         **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_QUEUE (self), NULL);
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_queue_get_async, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
+  return async_sync_waiter_finish_object (self, ASYNC_SYNC_TYPE_QUEUE, result,
+                                          async_sync_queue_get_async, error);
 }
 
 /**
@@ -647,16 +612,14 @@ async_sync_queue_get (AsyncSyncQueue  *self,
                       GCancellable    *cancellable,
                       GError         **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_QUEUE (self), NULL);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_queue_get_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_queue_get_async),
+                                    self, cancellable);
 
   return async_sync_queue_get_finish (self, result, error);
 }
@@ -685,7 +648,7 @@ async_sync_queue_try_get (AsyncSyncQueue  *self,
 
   g_mutex_lock (&self->mutex);
   if (self->items.length > 0)
-    item = queue_take_with_mutex (self);
+    item = queue_take_locked (self);
   else if (self->shut_down)
     g_set_error_literal (error, ASYNC_SYNC_ERROR, ASYNC_SYNC_ERROR_SHUT_DOWN,
                          "Queue is shut down");
@@ -721,7 +684,7 @@ async_sync_queue_task_done (AsyncSyncQueue  *self,
   g_mutex_lock (&self->mutex);
   done = self->unfinished > 0;
   if (done && --self->unfinished == 0)
-    queue_complete_all (&self->joiners);
+    async_sync_waiter_queue_complete_all (&self->joiners);
   g_mutex_unlock (&self->mutex);
 
   if (!done)
@@ -731,6 +694,16 @@ async_sync_queue_task_done (AsyncSyncQueue  *self,
   return done;
 }
 
+/* A join returns at once when every item put was marked done. */
+static void
+queue_join_arrive_locked (AsyncSyncQueue  *self,
+                          AsyncSyncWaiter *joiner)
+{
+  if (self->unfinished == 0)
+    async_sync_waiter_complete (joiner);
+  else
+    async_sync_waiter_queue_push (&self->joiners, joiner);
+}
 /**
  * async_sync_queue_join_async:
  * @self: an #AsyncSyncQueue
@@ -754,29 +727,13 @@ async_sync_queue_join_async (AsyncSyncQueue      *self,
                              gpointer             user_data)
 {
   AsyncSyncWaiter *waiter;
-  gboolean queued = FALSE;
 
   g_return_if_fail (ASYNC_SYNC_IS_QUEUE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
-                                  async_sync_queue_join_async);
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  g_mutex_lock (&self->mutex);
-  if (self->unfinished == 0)
-    {
-      async_sync_waiter_complete (waiter);
-    }
-  else
-    {
-      async_sync_waiter_queue_push (&self->joiners, waiter);
-      queued = TRUE;
-    }
-  g_mutex_unlock (&self->mutex);
-
-  async_sync_waiter_started (waiter, queued);
+                                  ASYNC_SYNC_SOURCE_TAG (async_sync_queue_join_async));
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) queue_join_arrive_locked, self);
 }
 
 /**
@@ -796,12 +753,8 @@ async_sync_queue_join_finish (AsyncSyncQueue  *self,
                               GAsyncResult    *result,
                               GError         **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_QUEUE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == async_sync_queue_join_async, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_QUEUE, result,
+                                           async_sync_queue_join_async, error);
 }
 
 /**
@@ -823,16 +776,14 @@ async_sync_queue_join (AsyncSyncQueue  *self,
                        GCancellable    *cancellable,
                        GError         **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_QUEUE (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_queue_join_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_queue_join_async),
+                                    self, cancellable);
 
   return async_sync_queue_join_finish (self, result, error);
 }
@@ -878,7 +829,7 @@ async_sync_queue_shutdown (AsyncSyncQueue *self,
       g_queue_init (&self->items);
       self->unfinished -= MIN (self->unfinished, dropped.length);
       if (self->unfinished == 0)
-        queue_complete_all (&self->joiners);
+        async_sync_waiter_queue_complete_all (&self->joiners);
       async_sync_notifier_changed (&self->notifier);
     }
   queue_fail_all (&self->putters);

@@ -53,8 +53,7 @@
  * Every call in C, Python and JavaScript: [the names page][api-names].
  */
 
-/* A queued request for the write side. */
-#define WAITER_WRITER ASYNC_SYNC_WAITER_CLASS_FLAG
+/* A waiter's class flag: whether it asks for the write side. */
 
 /**
  * AsyncSyncRWLock:
@@ -118,14 +117,14 @@ rw_lock_can_write (AsyncSyncRWLock *self)
 /* Admits requests from the head of the queue while they fit: a run of
  * readers together, or one writer. */
 static void
-rw_lock_grant_with_mutex (AsyncSyncRWLock *self)
+rw_lock_grant_locked (AsyncSyncRWLock *self)
 {
   AsyncSyncWaiter *head;
   gboolean changed = FALSE;
 
   while ((head = async_sync_waiter_queue_peek (&self->waiters)) != NULL)
     {
-      if (head->flags & WAITER_WRITER)
+      if (async_sync_waiter_get_class_flag (head))  /* a writer */
         {
           if (!rw_lock_can_write (self))
             break;
@@ -149,36 +148,34 @@ rw_lock_grant_with_mutex (AsyncSyncRWLock *self)
 static void
 rw_lock_serve (AsyncSyncWaiterQueue *queue)
 {
-  rw_lock_grant_with_mutex (queue->owner);
+  rw_lock_grant_locked (queue->owner);
+}
+
+/* Queue first, then admit from the head: no barging past earlier
+ * requests, and an immediate grant when the queue was empty. */
+static void
+rw_lock_arrive_locked (AsyncSyncRWLock *self,
+                       AsyncSyncWaiter *waiter)
+{
+  async_sync_waiter_queue_push (&self->waiters, waiter);
+  rw_lock_grant_locked (self);
 }
 
 static void
 rw_lock_acquire_for (AsyncSyncRWLock     *self,
                      gboolean             write,
                      gpointer             source_tag,
+                     const gchar         *name,
                      GCancellable        *cancellable,
                      GAsyncReadyCallback  callback,
                      gpointer             user_data)
 {
   AsyncSyncWaiter *waiter;
-  gboolean queued;
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
-                                  source_tag);
-  if (write)
-    waiter->flags |= WAITER_WRITER;
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  /* Queue first, then admit from the head: no barging past earlier
-   * requests, and an immediate grant when the queue was empty. */
-  g_mutex_lock (&self->mutex);
-  async_sync_waiter_queue_push (&self->waiters, waiter);
-  rw_lock_grant_with_mutex (self);
-  queued = waiter->queue != NULL;
-  g_mutex_unlock (&self->mutex);
-
-  async_sync_waiter_started (waiter, queued);
+                                  source_tag, name);
+  async_sync_waiter_set_class_flag (waiter, write);
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) rw_lock_arrive_locked, self);
 }
 
 static gboolean
@@ -187,12 +184,8 @@ rw_lock_acquire_finish (AsyncSyncRWLock  *self,
                         gpointer          source_tag,
                         GError          **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_RW_LOCK (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_RW_LOCK, result,
+                                           source_tag, error);
 }
 
 static gboolean
@@ -204,7 +197,7 @@ rw_lock_try_acquire (AsyncSyncRWLock *self,
   g_mutex_lock (&self->mutex);
   /* Waiters at the head that may no longer be granted leave first, and
    * those they held back are admitted: never jump a live queue. */
-  rw_lock_grant_with_mutex (self);
+  rw_lock_grant_locked (self);
   acquired = async_sync_waiter_queue_length (&self->waiters) == 0 &&
              (write ? rw_lock_can_write (self) : rw_lock_can_read (self));
   if (acquired)
@@ -236,7 +229,7 @@ rw_lock_release (AsyncSyncRWLock  *self,
       else
         self->n_readers--;
       async_sync_notifier_changed (&self->notifier);
-      rw_lock_grant_with_mutex (self);
+      rw_lock_grant_locked (self);
     }
   g_mutex_unlock (&self->mutex);
 
@@ -381,7 +374,7 @@ async_sync_rw_lock_read_acquire_async (AsyncSyncRWLock     *self,
   g_return_if_fail (ASYNC_SYNC_IS_RW_LOCK (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  rw_lock_acquire_for (self, FALSE, async_sync_rw_lock_read_acquire_async,
+  rw_lock_acquire_for (self, FALSE, ASYNC_SYNC_SOURCE_TAG (async_sync_rw_lock_read_acquire_async),
                        cancellable, callback, user_data);
 }
 
@@ -427,16 +420,14 @@ async_sync_rw_lock_read_acquire (AsyncSyncRWLock  *self,
                                  GCancellable     *cancellable,
                                  GError          **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_RW_LOCK (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_rw_lock_read_acquire_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_rw_lock_read_acquire_async),
+                                    self, cancellable);
 
   return async_sync_rw_lock_read_acquire_finish (self, result, error);
 }
@@ -508,7 +499,7 @@ async_sync_rw_lock_write_acquire_async (AsyncSyncRWLock     *self,
   g_return_if_fail (ASYNC_SYNC_IS_RW_LOCK (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  rw_lock_acquire_for (self, TRUE, async_sync_rw_lock_write_acquire_async,
+  rw_lock_acquire_for (self, TRUE, ASYNC_SYNC_SOURCE_TAG (async_sync_rw_lock_write_acquire_async),
                        cancellable, callback, user_data);
 }
 
@@ -553,16 +544,14 @@ async_sync_rw_lock_write_acquire (AsyncSyncRWLock  *self,
                                   GCancellable     *cancellable,
                                   GError          **error)
 {
-  AsyncSyncBlockingCall call;
   g_autoptr(GAsyncResult) result = NULL;
 
   g_return_val_if_fail (ASYNC_SYNC_IS_RW_LOCK (self), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  async_sync_blocking_call_begin (&call);
-  async_sync_rw_lock_write_acquire_async (self, cancellable, async_sync_blocking_call_callback, &call);
-  result = async_sync_blocking_call_end (&call);
+  result = async_sync_blocking_run (ASYNC_SYNC_START_FUNC (async_sync_rw_lock_write_acquire_async),
+                                    self, cancellable);
 
   return async_sync_rw_lock_write_acquire_finish (self, result, error);
 }

@@ -92,12 +92,24 @@ typedef struct
 {
   GMutex               mutex;
   guint                value;      /* invariant: the first waiter wants more than value */
-  guint                bound;
+  guint                bound;      /* set in constructed(), then constant */
   AsyncSyncWaiterQueue waiters;
   AsyncSyncNotifier    notifier;
 } AsyncSyncSemaphorePrivate;
 
-G_DEFINE_TYPE_WITH_PRIVATE (AsyncSyncSemaphore, async_sync_semaphore, G_TYPE_OBJECT)
+/* What a subclass decides for all its instances, in its class_init. */
+typedef struct
+{
+  gboolean bound_by_initial_value;
+} AsyncSyncSemaphoreClassPrivate;
+
+G_DEFINE_TYPE_WITH_CODE (AsyncSyncSemaphore, async_sync_semaphore, G_TYPE_OBJECT,
+                         G_ADD_PRIVATE (AsyncSyncSemaphore)
+                         g_type_add_class_private (g_define_type_id,
+                                                   sizeof (AsyncSyncSemaphoreClassPrivate)))
+
+#define CLASS_PRIV(klass) \
+  G_TYPE_CLASS_GET_PRIVATE ((klass), ASYNC_SYNC_TYPE_SEMAPHORE, AsyncSyncSemaphoreClassPrivate)
 
 enum {
   PROP_0,
@@ -134,15 +146,15 @@ semaphore_set_value (AsyncSyncSemaphore *self,
 /* Serves the queue from its head while the value covers the first request
  * (strict FIFO: a large head request holds back smaller ones). */
 static guint
-semaphore_grant_with_mutex (AsyncSyncSemaphorePrivate *priv,
-                            guint                      value)
+semaphore_grant_locked (AsyncSyncSemaphorePrivate *priv,
+                        guint                      value)
 {
   AsyncSyncWaiter *head;
 
   while ((head = async_sync_waiter_queue_peek (&priv->waiters)) != NULL &&
-         head->weight <= value)
+         async_sync_waiter_get_weight (head) <= value)
     {
-      value -= head->weight;
+      value -= async_sync_waiter_get_weight (head);
       async_sync_waiter_complete (head);
     }
 
@@ -150,10 +162,10 @@ semaphore_grant_with_mutex (AsyncSyncSemaphorePrivate *priv,
 }
 
 static void
-semaphore_update_with_mutex (AsyncSyncSemaphore *self,
-                             guint               value)
+semaphore_update_locked (AsyncSyncSemaphore *self,
+                         guint               value)
 {
-  value = semaphore_grant_with_mutex (PRIV (self), value);
+  value = semaphore_grant_locked (PRIV (self), value);
   if (value != PRIV (self)->value)
     semaphore_set_value (self, value);
 }
@@ -162,9 +174,9 @@ semaphore_update_with_mutex (AsyncSyncSemaphore *self,
  * be granted (a deadline passed, its timer not run yet) leave, and those
  * they held back are served, as if their timer had run on time. */
 static void
-semaphore_settle_with_mutex (AsyncSyncSemaphore *self)
+semaphore_settle_locked (AsyncSyncSemaphore *self)
 {
-  semaphore_update_with_mutex (self, PRIV (self)->value);
+  semaphore_update_locked (self, PRIV (self)->value);
 }
 
 /* The serve rule: a head request that left may unblock those behind it. */
@@ -173,31 +185,20 @@ semaphore_serve (AsyncSyncWaiterQueue *queue)
 {
   AsyncSyncSemaphore *self = queue->owner;
 
-  semaphore_update_with_mutex (self, PRIV (self)->value);
+  semaphore_update_locked (self, PRIV (self)->value);
 }
 
 void
-async_sync_semaphore_set_bound (AsyncSyncSemaphore *self,
-                                guint               bound)
+async_sync_semaphore_class_bound_by_initial_value (AsyncSyncSemaphoreClass *klass)
 {
-  AsyncSyncSemaphorePrivate *priv = PRIV (self);
-
-  g_mutex_lock (&priv->mutex);
-  priv->bound = bound;
-  g_mutex_unlock (&priv->mutex);
+  CLASS_PRIV (klass)->bound_by_initial_value = TRUE;
 }
 
+/* Constant after construction: no mutex needed. */
 guint
-async_sync_semaphore_peek_bound (AsyncSyncSemaphore *self)
+async_sync_semaphore_get_bound_internal (AsyncSyncSemaphore *self)
 {
-  AsyncSyncSemaphorePrivate *priv = PRIV (self);
-  guint bound;
-
-  g_mutex_lock (&priv->mutex);
-  bound = priv->bound;
-  g_mutex_unlock (&priv->mutex);
-
-  return bound;
+  return PRIV (self)->bound;
 }
 
 static void
@@ -208,7 +209,10 @@ async_sync_semaphore_constructed (GObject *object)
 
   G_OBJECT_CLASS (async_sync_semaphore_parent_class)->constructed (object);
 
-  /* Only now is the initial value known. */
+  /* Only now is the initial value known; no other thread sees the
+   * object yet. */
+  if (CLASS_PRIV (G_OBJECT_GET_CLASS (object))->bound_by_initial_value)
+    priv->bound = priv->value;
   async_sync_notifier_init (&priv->notifier, object, &priv->mutex,
                             notify_pspecs, N_NOTIFY, semaphore_read_notified);
 }
@@ -332,54 +336,58 @@ async_sync_semaphore_new (guint value)
   return g_object_new (ASYNC_SYNC_TYPE_SEMAPHORE, "value", value, NULL);
 }
 
+/* A request for n permits is granted at once if nobody waits and the
+ * value covers it; else it waits its turn.  Asking for none, or for more
+ * than the bound, can never succeed. */
 static void
-semaphore_acquire_for (AsyncSyncSemaphore  *self,
-                       guint                n,
-                       gpointer             source_tag,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+semaphore_arrive_locked (AsyncSyncSemaphore *self,
+                         AsyncSyncWaiter    *waiter)
 {
   AsyncSyncSemaphorePrivate *priv = PRIV (self);
-  AsyncSyncWaiter *waiter;
-  gboolean queued = FALSE;
+  guint n = async_sync_waiter_get_weight (waiter);
 
-  waiter = async_sync_waiter_new (self, &priv->mutex, cancellable, callback, user_data,
-                                  source_tag);
-  waiter->weight = n;
-  if (async_sync_waiter_fail_if_cancelled (waiter))
-    return;
-
-  g_mutex_lock (&priv->mutex);
   if (n == 0)
     {
       async_sync_waiter_fail_literal (waiter, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                       "A request must be for at least one permit");
+      return;
     }
-  else if (n > priv->bound)
+  if (n > priv->bound)
     {
       async_sync_waiter_fail (waiter,
                               g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                            "Cannot acquire %u permits from a semaphore bounded to %u",
                                            n, priv->bound));
+      return;
+    }
+
+  semaphore_settle_locked (self);
+  if (async_sync_waiter_queue_length (&priv->waiters) == 0 && priv->value >= n)
+    {
+      semaphore_set_value (self, priv->value - n);
+      async_sync_waiter_complete (waiter);
     }
   else
     {
-      semaphore_settle_with_mutex (self);
-      if (async_sync_waiter_queue_length (&priv->waiters) == 0 && priv->value >= n)
-        {
-          semaphore_set_value (self, priv->value - n);
-          async_sync_waiter_complete (waiter);
-        }
-      else
-        {
-          async_sync_waiter_queue_push (&priv->waiters, waiter);
-          queued = TRUE;
-        }
+      async_sync_waiter_queue_push (&priv->waiters, waiter);
     }
-  g_mutex_unlock (&priv->mutex);
+}
 
-  async_sync_waiter_started (waiter, queued);
+static void
+semaphore_acquire_for (AsyncSyncSemaphore  *self,
+                       guint                n,
+                       gpointer             source_tag,
+                       const gchar         *name,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  AsyncSyncWaiter *waiter;
+
+  waiter = async_sync_waiter_new (self, &PRIV (self)->mutex, cancellable, callback, user_data,
+                                  source_tag, name);
+  async_sync_waiter_set_weight (waiter, n);
+  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) semaphore_arrive_locked, self);
 }
 
 static gboolean
@@ -388,12 +396,8 @@ semaphore_acquire_finish (AsyncSyncSemaphore  *self,
                           gpointer             source_tag,
                           GError             **error)
 {
-  g_return_val_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return async_sync_waiter_propagate (result, error) > 0;
+  return async_sync_waiter_finish_boolean (self, ASYNC_SYNC_TYPE_SEMAPHORE, result,
+                                           source_tag, error);
 }
 
 static gboolean
@@ -421,7 +425,7 @@ semaphore_try_acquire (AsyncSyncSemaphore *self,
   gboolean acquired = FALSE;
 
   g_mutex_lock (&priv->mutex);
-  semaphore_settle_with_mutex (self);
+  semaphore_settle_locked (self);
   if (async_sync_waiter_queue_length (&priv->waiters) == 0 && priv->value >= n)
     {
       semaphore_set_value (self, priv->value - n);
@@ -448,11 +452,11 @@ semaphore_release (AsyncSyncSemaphore  *self,
       return FALSE;
     }
 
-  g_mutex_lock (&priv->mutex);
   bound = priv->bound;
+  g_mutex_lock (&priv->mutex);
   released = n <= bound - priv->value;
   if (released)
-    semaphore_update_with_mutex (self, priv->value + n);
+    semaphore_update_locked (self, priv->value + n);
   g_mutex_unlock (&priv->mutex);
 
   if (!released)
@@ -487,7 +491,7 @@ async_sync_semaphore_acquire_async (AsyncSyncSemaphore  *self,
   g_return_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  semaphore_acquire_for (self, 1, async_sync_semaphore_acquire_async,
+  semaphore_acquire_for (self, 1, ASYNC_SYNC_SOURCE_TAG (async_sync_semaphore_acquire_async),
                          cancellable, callback, user_data);
 }
 
@@ -623,7 +627,7 @@ async_sync_semaphore_acquire_many_async (AsyncSyncSemaphore  *self,
   g_return_if_fail (ASYNC_SYNC_IS_SEMAPHORE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  semaphore_acquire_for (self, n, async_sync_semaphore_acquire_many_async,
+  semaphore_acquire_for (self, n, ASYNC_SYNC_SOURCE_TAG (async_sync_semaphore_acquire_many_async),
                          cancellable, callback, user_data);
 }
 

@@ -2,7 +2,9 @@
 
 #include "config.h"
 
-#include "async-sync-timeout-private.h"
+#include "async-sync-timeout.h"
+
+#include "async-sync-waiter-queue-private.h"
 
 /**
  * SECTION:async-sync-timeout
@@ -182,12 +184,42 @@ timeout_record_cancel_time (GCancellable *cancellable,
   G_UNLOCK (cancel_time_lock);
 }
 
+static gint64
+timeout_get_deadline (GCancellable *cancellable)
+{
+  return ASYNC_SYNC_TIMEOUT (cancellable)->deadline;
+}
+
+/* When the timeout was last cancelled with g_cancellable_cancel(), or
+ * %G_MAXINT64 if it was not (or its cancellation is still being
+ * signalled and has not been recorded). */
+static gint64
+timeout_get_cancel_time (GCancellable *cancellable)
+{
+  AsyncSyncTimeout *self = ASYNC_SYNC_TIMEOUT (cancellable);
+  gint64 cancelled_at;
+
+  G_LOCK (cancel_time_lock);
+  cancelled_at = self->cancelled_at;
+  G_UNLOCK (cancel_time_lock);
+
+  return cancelled_at;
+}
+
+/* How every wait this timeout bounds learns its deadline, and which came
+ * first, the deadline or a cancellation by hand. */
+static const AsyncSyncDeadlineFuncs timeout_deadline_funcs = {
+  .get_deadline = timeout_get_deadline,
+  .get_cancel_time = timeout_get_cancel_time,
+};
+
 static void
 async_sync_timeout_init (AsyncSyncTimeout *self)
 {
   self->deadline = G_MAXINT64;
   self->cancelled_at = G_MAXINT64;
   g_signal_connect (self, "cancelled", G_CALLBACK (timeout_record_cancel_time), NULL);
+  async_sync_deadline_attach (G_CANCELLABLE (self), &timeout_deadline_funcs);
 }
 
 /**
@@ -257,23 +289,4 @@ async_sync_timeout_has_expired (AsyncSyncTimeout *self)
   g_return_val_if_fail (ASYNC_SYNC_IS_TIMEOUT (self), FALSE);
 
   return g_get_monotonic_time () >= self->deadline;
-}
-
-/*
- * async_sync_timeout_get_cancel_time:
- *
- * When the timeout was last cancelled with g_cancellable_cancel(), in the
- * time base of g_get_monotonic_time(), or %G_MAXINT64 if it was not (or
- * its cancellation is still being signalled and has not been recorded).
- */
-gint64
-async_sync_timeout_get_cancel_time (AsyncSyncTimeout *self)
-{
-  gint64 cancelled_at;
-
-  G_LOCK (cancel_time_lock);
-  cancelled_at = self->cancelled_at;
-  G_UNLOCK (cancel_time_lock);
-
-  return cancelled_at;
 }

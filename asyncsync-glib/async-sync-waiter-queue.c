@@ -7,6 +7,13 @@
  * whoever takes the waiter out of its queue first; the result then goes
  * through the dispatcher of the caller's context.
  *
+ * The contract with a class is narrow: a class never sees a waiter's
+ * fields.  It gives an `_async` call to async_sync_waiter_start() with its
+ * arrive rule (grant, fail or queue, under the mutex), gives a queue its
+ * leave and serve rules, and completes waiters by result type; the core
+ * decides cancellation, deadlines, reference counting and delivery.  A
+ * new primitive is its rules and nothing else.
+ *
  * Deadlines are decided by time, not by main-loop latency: a waiter whose
  * cancellable is cancelled or whose deadline has passed is never granted.
  * Its cancellable's handler, or its deadline's timer on its own context,
@@ -32,17 +39,45 @@
 
 #include "async-sync-waiter-queue-private.h"
 
-#include "async-sync-timeout-private.h"
+/* What the core knows of a cancellable that carries a deadline: the
+ * AsyncSyncDeadlineFuncs its type attached to it, nothing else. */
+static GQuark
+deadline_funcs_quark (void)
+{
+  static GQuark quark;
 
-/* What the core knows of a cancellable that carries a deadline (an
- * AsyncSyncTimeout): these two functions, nothing else. */
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("async-sync-deadline-funcs");
+
+  return quark;
+}
+
+/*
+ * async_sync_deadline_attach:
+ * @funcs: (not nullable): static, they must outlive @cancellable
+ *
+ * Gives @cancellable a deadline that every wait it bounds honours; called
+ * by the cancellable's type as it is created, before any wait sees it.
+ */
+void
+async_sync_deadline_attach (GCancellable                 *cancellable,
+                            const AsyncSyncDeadlineFuncs *funcs)
+{
+  g_object_set_qdata (G_OBJECT (cancellable), deadline_funcs_quark (), (gpointer) funcs);
+}
+
+static const AsyncSyncDeadlineFuncs *
+cancellable_get_deadline_funcs (GCancellable *cancellable)
+{
+  return g_object_get_qdata (G_OBJECT (cancellable), deadline_funcs_quark ());
+}
+
 static gint64
 cancellable_get_deadline (GCancellable *cancellable)
 {
-  if (ASYNC_SYNC_IS_TIMEOUT (cancellable))
-    return async_sync_timeout_get_deadline (ASYNC_SYNC_TIMEOUT (cancellable));
+  const AsyncSyncDeadlineFuncs *funcs = cancellable_get_deadline_funcs (cancellable);
 
-  return G_MAXINT64;
+  return funcs != NULL ? funcs->get_deadline (cancellable) : G_MAXINT64;
 }
 
 /* When @cancellable, which is cancelled, was cancelled: now if unknown
@@ -50,13 +85,57 @@ cancellable_get_deadline (GCancellable *cancellable)
 static gint64
 cancellable_get_cancel_time (GCancellable *cancellable)
 {
+  const AsyncSyncDeadlineFuncs *funcs = cancellable_get_deadline_funcs (cancellable);
   gint64 cancelled_at = G_MAXINT64;
 
-  if (ASYNC_SYNC_IS_TIMEOUT (cancellable))
-    cancelled_at = async_sync_timeout_get_cancel_time (ASYNC_SYNC_TIMEOUT (cancellable));
+  if (funcs != NULL)
+    cancelled_at = funcs->get_cancel_time (cancellable);
 
   return cancelled_at != G_MAXINT64 ? cancelled_at : g_get_monotonic_time ();
 }
+
+typedef enum
+{
+  /* Ownership is promised (a notified Condition waiter in the lock's
+   * queue): a cancellation no longer applies. */
+  WAITER_UNCANCELLABLE = 1 << 0,
+  /* Free for the owning class's own bookkeeping. */
+  WAITER_CLASS_FLAG = 1 << 1,
+} WaiterFlags;
+
+/* What the task returns on success. */
+typedef enum
+{
+  RESULT_BOOLEAN,    /* TRUE */
+  RESULT_INDEX,      /* @index */
+  RESULT_OBJECT,     /* @object */
+} ResultType;
+
+struct _AsyncSyncWaiter
+{
+  AsyncSyncDispatchItem     item;          /* first: the item is the waiter */
+  gatomicrefcount           ref_count;
+  GMutex                   *mutex;         /* the owner's; guards everything below */
+  AsyncSyncWaiterQueue     *queue;         /* where it waits; NULL once out */
+  WaiterFlags               flags;
+  guint                     weight;        /* permits wanted; 1 but for weighted calls */
+  GTask                    *task;
+  GCancellable             *cancellable;
+  gint64                    deadline;      /* of the cancellable; G_MAXINT64: none */
+  gboolean                  watched;       /* the cancellable was connected (caller's thread) */
+  gboolean                  finished;      /* the task returned: nothing left to cancel */
+  gulong                    cancelled_id;  /* the connected handler, until finished */
+  GSource                  *timer;         /* when the cancellable has a deadline */
+  AsyncSyncDispatcher      *dispatcher;    /* of the task's context */
+  GError                   *error;         /* the result on completion; NULL: success */
+  ResultType                result_type;   /* the result on success */
+  guint                     index;
+  GObject                  *object;
+  GObject                  *item_carried;  /* what the call brings in (a Queue's put) */
+  AsyncSyncWaiterResumeFunc resume;
+  gpointer                  data;
+  GDestroyNotify            data_destroy;
+};
 
 void
 async_sync_waiter_queue_init (AsyncSyncWaiterQueue     *queue,
@@ -99,8 +178,8 @@ async_sync_waiter_queue_push (AsyncSyncWaiterQueue *queue,
   g_queue_push_tail_link (&queue->waiters, &waiter->item.link);
 }
 
-void
-async_sync_waiter_queue_remove (AsyncSyncWaiterQueue *queue,
+static void
+waiter_queue_remove (AsyncSyncWaiterQueue *queue,
                                 AsyncSyncWaiter      *waiter)
 {
   g_assert (waiter->queue == queue);
@@ -110,12 +189,12 @@ async_sync_waiter_queue_remove (AsyncSyncWaiterQueue *queue,
 }
 
 /* A queued waiter that may no longer be granted.  A waiter promised
- * what it waits for (ASYNC_SYNC_WAITER_UNCANCELLABLE) always may. */
+ * what it waits for (WAITER_UNCANCELLABLE) always may. */
 static gboolean
 waiter_must_leave (AsyncSyncWaiter *waiter)
 {
   return waiter->cancellable != NULL &&
-         !(waiter->flags & ASYNC_SYNC_WAITER_UNCANCELLABLE) &&
+         !(waiter->flags & WAITER_UNCANCELLABLE) &&
          async_sync_waiter_is_stopped (waiter);
 }
 
@@ -165,7 +244,7 @@ async_sync_waiter_queue_pop (AsyncSyncWaiterQueue *queue)
   AsyncSyncWaiter *waiter = async_sync_waiter_queue_peek (queue);
 
   if (waiter != NULL)
-    async_sync_waiter_queue_remove (queue, waiter);
+    waiter_queue_remove (queue, waiter);
 
   return waiter;
 }
@@ -214,6 +293,7 @@ waiter_unref (AsyncSyncWaiter *waiter)
     waiter->data_destroy (waiter->data);
   g_clear_error (&waiter->error);
   g_clear_object (&waiter->object);
+  g_clear_object (&waiter->item_carried);
   g_clear_object (&waiter->task);
   async_sync_dispatcher_unref (waiter->dispatcher);
   g_free (waiter);
@@ -260,10 +340,12 @@ waiter_run (AsyncSyncDispatchItem *item)
 
   if (waiter->error != NULL)
     g_task_return_error (waiter->task, g_steal_pointer (&waiter->error));
-  else if (waiter->object != NULL)
+  else if (waiter->result_type == RESULT_OBJECT)
     g_task_return_pointer (waiter->task, g_steal_pointer (&waiter->object), g_object_unref);
+  else if (waiter->result_type == RESULT_INDEX)
+    g_task_return_int (waiter->task, waiter->index);
   else
-    g_task_return_int (waiter->task, waiter->value);
+    g_task_return_boolean (waiter->task, TRUE);
 
   waiter_unref (waiter);
 }
@@ -282,7 +364,8 @@ async_sync_waiter_new (gpointer             source_object,
                        GCancellable        *cancellable,
                        GAsyncReadyCallback  callback,
                        gpointer             user_data,
-                       gpointer             source_tag)
+                       gpointer             source_tag,
+                       const gchar         *name)
 {
   AsyncSyncWaiter *waiter = g_new0 (AsyncSyncWaiter, 1);
 
@@ -292,9 +375,17 @@ async_sync_waiter_new (gpointer             source_object,
   g_atomic_ref_count_inc (&waiter->ref_count);  /* the caller's, until started */
   waiter->mutex = mutex;
   waiter->weight = 1;
-  waiter->value = TRUE;
   waiter->task = g_task_new (source_object, NULL, callback, user_data);
-  g_task_set_source_tag (waiter->task, source_tag);
+  /* In parentheses: GLib's macro would name the task "source_tag". */
+  (g_task_set_source_tag) (waiter->task, source_tag);
+#if GLIB_CHECK_VERSION (2, 76, 0)
+  /* @name is a string literal: no copy. */
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  g_task_set_static_name (waiter->task, name);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+#else
+  g_task_set_name (waiter->task, name);
+#endif
   /* Read after g_task_new(): never earlier than the task's creation time. */
   waiter->item.not_before = g_get_monotonic_time ();
   waiter->dispatcher = async_sync_dispatcher_get_for_context (g_task_get_context (waiter->task));
@@ -311,15 +402,15 @@ async_sync_waiter_new (gpointer             source_object,
 /*
  * async_sync_waiter_complete:
  *
- * Hands the waiter its result (success with @waiter->value, or
- * @waiter->error): takes it out of its queue and schedules the callback.
- * Called with the waiter's mutex held, once.
+ * Hands the waiter its result (success, or the error recorded with
+ * async_sync_waiter_set_error()): takes it out of its queue and schedules
+ * the callback.  Called with the waiter's mutex held, once.
  */
 void
 async_sync_waiter_complete (AsyncSyncWaiter *waiter)
 {
   if (waiter->queue != NULL)
-    async_sync_waiter_queue_remove (waiter->queue, waiter);
+    waiter_queue_remove (waiter->queue, waiter);
 
   async_sync_dispatcher_push (waiter->dispatcher, &waiter->item);
 }
@@ -361,7 +452,7 @@ async_sync_waiter_is_stopped (AsyncSyncWaiter *waiter)
  * The error of a stopped waiter, by whichever came first:
  * G_IO_ERROR_TIMED_OUT if its deadline passed before its cancellable was
  * cancelled by hand (or without that), else G_IO_ERROR_CANCELLED.  Not
- * when it was looked at: a timeout cancelled before its deadline reports
+ * when it was looked at: a cancellable cancelled before its deadline reports
  * CANCELLED even if that is noticed after the deadline.
  */
 GError *
@@ -385,8 +476,10 @@ async_sync_waiter_stopped_error (AsyncSyncWaiter *waiter)
 /*
  * async_sync_waiter_fail_if_cancelled:
  *
- * SPEC 3: a cancellable that is already cancelled (or a timeout that has
- * expired) fails the call without queueing and without taking anything.
+ * A cancellable that is already cancelled (or whose deadline has passed)
+ * fails the call without queueing and without taking anything: the
+ * reference manual's section fairness-cancellation, and the scenario
+ * "pre-cancelled-fails-without-taking" of tests/stress/test-model.c.
  * Returns %TRUE (and consumes the caller's reference) if so.
  */
 gboolean
@@ -409,7 +502,7 @@ static void
 waiter_stop (AsyncSyncWaiter *waiter)
 {
   g_mutex_lock (waiter->mutex);
-  if (waiter->queue != NULL && !(waiter->flags & ASYNC_SYNC_WAITER_UNCANCELLABLE))
+  if (waiter->queue != NULL && !(waiter->flags & WAITER_UNCANCELLABLE))
     {
       AsyncSyncWaiterQueue *queue = waiter->queue;
 
@@ -448,7 +541,7 @@ static GSourceFuncs deadline_funcs = {
   .dispatch = deadline_dispatch,
 };
 
-/* Arms the deadline of an AsyncSyncTimeout on the waiter's own context,
+/* Arms the deadline of the waiter's cancellable on the waiter's own context,
  * which is iterated whenever the waiter can complete (a blocking call's
  * private context included). */
 static void
@@ -478,14 +571,14 @@ waiter_watch_deadline (AsyncSyncWaiter *waiter)
 }
 
 /*
- * async_sync_waiter_watch_cancellable:
+ * waiter_watch_cancellable:
  *
  * Connects the cancellable, unless there is none.  Never call it with the
  * mutex held: if the cancellable fired meanwhile, the handler runs at once,
  * in this thread, and takes the mutex.
  */
-void
-async_sync_waiter_watch_cancellable (AsyncSyncWaiter *waiter)
+static void
+waiter_watch_cancellable (AsyncSyncWaiter *waiter)
 {
   gulong cancelled_id;
   gboolean finished;
@@ -527,20 +620,292 @@ async_sync_waiter_started (AsyncSyncWaiter *waiter,
                            gboolean         queued)
 {
   if (queued)
-    async_sync_waiter_watch_cancellable (waiter);
+    waiter_watch_cancellable (waiter);
 
   waiter_unref (waiter);
 }
 
 /*
- * async_sync_waiter_propagate:
+ * async_sync_waiter_start:
+ * @arrive: the class's rule for a new call
  *
- * The common part of every `_finish`: the value the waiter completed with,
- * or -1 and @error.
+ * The whole `_async` call once its waiter is made: fails it if its
+ * cancellable is already cancelled (or its deadline passed) without
+ * taking anything; else applies @arrive under the mutex and, if that
+ * left the waiter queued, watches its cancellable.
  */
-gssize
-async_sync_waiter_propagate (GAsyncResult  *result,
-                             GError       **error)
+void
+async_sync_waiter_start (AsyncSyncWaiter           *waiter,
+                         AsyncSyncWaiterArriveFunc  arrive,
+                         gpointer                   owner)
 {
-  return g_task_propagate_int (G_TASK (result), error);
+  if (!async_sync_waiter_fail_if_cancelled (waiter))
+    async_sync_waiter_arrive (waiter, arrive, owner);
+}
+
+/*
+ * async_sync_waiter_arrive:
+ *
+ * async_sync_waiter_start() without the first check, for a call that made
+ * it already (Condition.wait_for, which tests its predicate in between).
+ */
+void
+async_sync_waiter_arrive (AsyncSyncWaiter           *waiter,
+                          AsyncSyncWaiterArriveFunc  arrive,
+                          gpointer                   owner)
+{
+  gboolean queued;
+
+  g_mutex_lock (waiter->mutex);
+  arrive (owner, waiter);
+  queued = waiter->queue != NULL;
+  g_mutex_unlock (waiter->mutex);
+
+  async_sync_waiter_started (waiter, queued);
+}
+
+/* The permits a Semaphore waiter wants: 1 unless set. */
+guint
+async_sync_waiter_get_weight (AsyncSyncWaiter *waiter)
+{
+  return waiter->weight;
+}
+
+void
+async_sync_waiter_set_weight (AsyncSyncWaiter *waiter,
+                              guint            weight)
+{
+  waiter->weight = weight;
+}
+
+/* An object the call brings in (a Queue's put), owned by the waiter
+ * until stolen: set before the waiter is started (transfer full). */
+void
+async_sync_waiter_set_item (AsyncSyncWaiter *waiter,
+                            GObject         *item)
+{
+  g_clear_object (&waiter->item_carried);
+  waiter->item_carried = item;
+}
+
+GObject *
+async_sync_waiter_get_item (AsyncSyncWaiter *waiter)
+{
+  return waiter->item_carried;
+}
+
+GObject *
+async_sync_waiter_steal_item (AsyncSyncWaiter *waiter)
+{
+  return g_steal_pointer (&waiter->item_carried);
+}
+
+/* One flag for the class's own bookkeeping (a writer among readers, a
+ * party counted in a barrier's cycle); under the mutex. */
+gboolean
+async_sync_waiter_get_class_flag (AsyncSyncWaiter *waiter)
+{
+  return (waiter->flags & WAITER_CLASS_FLAG) != 0;
+}
+
+static void
+waiter_set_flag (AsyncSyncWaiter *waiter,
+                 WaiterFlags      flag,
+                 gboolean         set)
+{
+  if (set)
+    waiter->flags |= flag;
+  else
+    waiter->flags &= ~flag;
+}
+
+void
+async_sync_waiter_set_class_flag (AsyncSyncWaiter *waiter,
+                                  gboolean         flag)
+{
+  waiter_set_flag (waiter, WAITER_CLASS_FLAG, flag);
+}
+
+/* The AsyncSyncWaiterResumeFunc and its @data, freed with the waiter. */
+void
+async_sync_waiter_set_resume (AsyncSyncWaiter           *waiter,
+                              AsyncSyncWaiterResumeFunc  resume,
+                              gpointer                   data,
+                              GDestroyNotify             data_destroy)
+{
+  waiter->resume = resume;
+  waiter->data = data;
+  waiter->data_destroy = data_destroy;
+}
+
+gpointer
+async_sync_waiter_get_data (AsyncSyncWaiter *waiter)
+{
+  return waiter->data;
+}
+
+/* Whether what the waiter waits for is promised to it (a notified
+ * Condition waiter in its lock's queue): then a cancellation or a
+ * deadline no longer applies.  Under the mutex. */
+void
+async_sync_waiter_set_uncancellable (AsyncSyncWaiter *waiter,
+                                     gboolean         uncancellable)
+{
+  waiter_set_flag (waiter, WAITER_UNCANCELLABLE, uncancellable);
+}
+
+/* Takes the waiter out of whatever queue it is in, if any, without
+ * completing it: it moves to another queue.  Under the mutex. */
+void
+async_sync_waiter_leave_queue (AsyncSyncWaiter *waiter)
+{
+  if (waiter->queue != NULL)
+    waiter_queue_remove (waiter->queue, waiter);
+}
+
+/* async_sync_waiter_complete(), with @index as the result (a Barrier
+ * party's place in its cycle). */
+void
+async_sync_waiter_complete_index (AsyncSyncWaiter *waiter,
+                                  guint            index)
+{
+  waiter->result_type = RESULT_INDEX;
+  waiter->index = index;
+  async_sync_waiter_complete (waiter);
+}
+
+/* async_sync_waiter_complete(), with @object as the result (transfer
+ * full: a Queue's item). */
+void
+async_sync_waiter_complete_object (AsyncSyncWaiter *waiter,
+                                   GObject         *object)
+{
+  waiter->result_type = RESULT_OBJECT;
+  g_clear_object (&waiter->object);
+  waiter->object = object;
+  async_sync_waiter_complete (waiter);
+}
+
+/* Records the error the waiter will complete with (transfer full),
+ * without completing it: for a waiter whose completion is already under
+ * way (from its resume hook) or decided elsewhere. */
+void
+async_sync_waiter_set_error (AsyncSyncWaiter *waiter,
+                             GError          *error)
+{
+  g_clear_error (&waiter->error);
+  waiter->error = error;
+}
+
+gboolean
+async_sync_waiter_has_error (AsyncSyncWaiter *waiter)
+{
+  return waiter->error != NULL;
+}
+
+/* Grants every waiter of @queue that may still be granted; the others
+ * leave first, by the class's rule.  Under the mutex. */
+void
+async_sync_waiter_queue_complete_all (AsyncSyncWaiterQueue *queue)
+{
+  AsyncSyncWaiter *waiter;
+
+  while ((waiter = async_sync_waiter_queue_peek (queue)) != NULL)
+    async_sync_waiter_complete (waiter);
+}
+
+/* Fails every waiter of @queue with one error (those already cancelled
+ * or timed out with their own).  Under the mutex. */
+void
+async_sync_waiter_queue_fail_all (AsyncSyncWaiterQueue *queue,
+                                  GQuark                domain,
+                                  gint                  code,
+                                  const gchar          *message)
+{
+  AsyncSyncWaiter *waiter;
+
+  while ((waiter = async_sync_waiter_queue_peek (queue)) != NULL)
+    async_sync_waiter_fail_literal (waiter, domain, code, message);
+}
+
+/* A failed precondition: a critical as g_return_val_if_fail() would
+ * print it, in the public function that checks it. */
+#define FINISH_CHECK(strfunc, expr) \
+  G_STMT_START { \
+    if (G_UNLIKELY (!(expr))) \
+      { \
+        g_return_if_fail_warning (G_LOG_DOMAIN, (strfunc), #expr); \
+        return FALSE; \
+      } \
+  } G_STMT_END
+
+/* The four preconditions of every `_finish`. */
+static gboolean
+finish_is_valid (const gchar   *strfunc,
+                 gpointer       self,
+                 GType          type,
+                 GAsyncResult  *result,
+                 gpointer       source_tag,
+                 GError       **error)
+{
+#ifndef G_DISABLE_CHECKS
+  FINISH_CHECK (strfunc, G_TYPE_CHECK_INSTANCE_TYPE (self, type));
+  FINISH_CHECK (strfunc, g_task_is_valid (result, self));
+  FINISH_CHECK (strfunc, g_task_get_source_tag (G_TASK (result)) == source_tag);
+  FINISH_CHECK (strfunc, error == NULL || *error == NULL);
+#endif
+
+  return TRUE;
+}
+
+gboolean
+async_sync_waiter_finish_boolean_for (const gchar   *strfunc,
+                                      gpointer       self,
+                                      GType          type,
+                                      GAsyncResult  *result,
+                                      gpointer       source_tag,
+                                      GError       **error)
+{
+  if (!finish_is_valid (strfunc, self, type, result, source_tag, error))
+    return FALSE;
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+async_sync_waiter_finish_index_for (const gchar   *strfunc,
+                                    gpointer       self,
+                                    GType          type,
+                                    GAsyncResult  *result,
+                                    gpointer       source_tag,
+                                    guint         *index,
+                                    GError       **error)
+{
+  gssize value;
+
+  if (!finish_is_valid (strfunc, self, type, result, source_tag, error))
+    return FALSE;
+
+  value = g_task_propagate_int (G_TASK (result), error);
+  if (value < 0)
+    return FALSE;
+
+  if (index != NULL)
+    *index = (guint) value;
+
+  return TRUE;
+}
+
+gpointer
+async_sync_waiter_finish_object_for (const gchar   *strfunc,
+                                     gpointer       self,
+                                     GType          type,
+                                     GAsyncResult  *result,
+                                     gpointer       source_tag,
+                                     GError       **error)
+{
+  if (!finish_is_valid (strfunc, self, type, result, source_tag, error))
+    return NULL;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
