@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""The benchmark scenarios B0..B9 of issue 5 and B10..B13 of issue 7, in Python asyncio.
+"""The benchmark scenarios B0..B13 (docs/reference/asyncsync-glib/benchmarks.xml), in Python asyncio.
 
 The same scenarios, sizes, options and JSON output as asyncsync-bench, on
 asyncio's own primitives (CPython 3.11 semantics).  Each scenario checks its

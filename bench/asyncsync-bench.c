@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * asyncsync-bench: the benchmark scenarios B0..B9 of issue 5 and B10..B13
- * of issue 7 (Queue, Barrier, Timeout, RWLock), in C.
+ * asyncsync-bench: the benchmark scenarios B0..B13 in C (B10..B13: Queue,
+ * Barrier, Timeout, RWLock); the manual's "Benchmarks" chapter
+ * (docs/reference/asyncsync-glib/benchmarks.xml) explains each one.
  *
  * Each scenario runs on a fresh GMainContext, pushed thread-default and
  * driven by g_main_loop_run() as an application would, times itself with

@@ -91,9 +91,9 @@ def median(impls, impl, name):
 
 
 def targets(impls):
-    """[(metric, target text, measured text, ok)] for every target of issue 5.
+    """[(metric, target text, measured text, ok)] for every target of B0..B9.
 
-    B10..B13 (issue 7) have no target: measured side by side only."""
+    B10..B13 have no target: measured side by side only."""
     c = lambda n: median(impls, "asyncsync-glib", n)
     py = lambda n: median(impls, "asyncio", n)
     out = {}
@@ -498,7 +498,7 @@ def main():
            "  LIFO order is quadratic (deque.remove() scans from the left): at 100,000",
            "  waiters it is measured once per invocation.",
            "- B9 has no asyncio counterpart: asyncio's primitives are not thread-safe.",
-           "- B10..B13 (issue 7) have no target.  B10 counts one put plus one get per",
+           "- B10..B13 have no target.  B10 counts one put plus one get per",
            "  item; asyncio's put/get do not yield while the queue is neither full nor",
            "  empty, ours complete through the main loop (the GIO rule), as in B1.",
            "  B12 is B1 with a fresh Timeout per acquisition (asyncio: B2's free-lock",
