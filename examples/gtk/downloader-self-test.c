@@ -14,7 +14,7 @@
  *      once every job holding a slot is parked, save the screenshot;
  *   4. cancel job 2 (waiting for the lock) and job 0 (paused, holding the
  *      lock); job 2's slot goes straight to job 4, which is cancelled at
- *      once, before its callback ran: it still gets the slot (SPEC 3) and
+ *      once, before its callback ran: it still gets the slot (the grant wins) and
  *      must give it back;
  *   5. resume and let jobs 3, 6 and 7 finish.
  *
@@ -166,7 +166,7 @@ self_test_job_changed (Downloader *self,
     }
 
   /* Job 2's job_finish() has just handed its slot to job 4, whose callback
-   * has not run yet: cancel job 4 now.  SPEC 3: its acquire still
+   * has not run yet: cancel job 4 now.  The grant wins: its acquire still
    * succeeds, so it must take the slot and give it back. */
   if (test.phase == PHASE_CANCELLING_PAUSED && job->index == 2 && job->state == JOB_CANCELLED)
     {

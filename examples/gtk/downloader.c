@@ -149,8 +149,9 @@ job_set_state (Job      *job,
 }
 
 /* Queue for a slot.  Called on the main thread, so every callback of
- * this job runs there too (SPEC 2: an _async call completes on the
- * thread-default context of the thread that made it). */
+ * this job runs there too (an _async call completes on the thread-default
+ * context of the thread that made it: see "Main contexts and threads"
+ * in the manual). */
 static void
 job_start (Job *job)
 {
@@ -168,7 +169,7 @@ job_got_slot (GObject      *source,
   Job *job = user_data;
   g_autoptr(GError) error = NULL;
 
-  /* SPEC 3: FALSE only when the job was cancelled while still queued,
+  /* The grant wins over a later cancel: FALSE only when the job was cancelled while still queued,
    * and then nothing was taken.  TRUE means the slot is ours, even if
    * Cancel was pressed after it was handed over: the next wait then fails
    * at once (the cancellable is already cancelled) and job_finish() gives
@@ -198,7 +199,7 @@ job_wait_to_go (Job *job)
     }
 
   /* When the event is set, the wait still completes from a later main-loop
-   * iteration, never inside this call (SPEC 2): no recursion, however many
+   * iteration, never inside this call ("Main contexts and threads"): no recursion, however many
    * steps. */
   if (!async_sync_event_is_set (self->running))
     job_set_state (job, JOB_PAUSED);
@@ -270,7 +271,7 @@ job_step_done (GObject      *source,
 
 /* The end, whatever the reason: give back exactly what was granted.
  * Each release hands the lock or the slot straight to the next waiter
- * (SPEC 3), whose callback runs from a later iteration, not from here. */
+ * ("Fairness, hand-off and cancellation"), whose callback runs from a later iteration, not from here. */
 static void
 job_finish (Job          *job,
             const GError *error)
@@ -378,7 +379,7 @@ job_free (Job *job)
 /* A worker thread stands for anything slow that produces work: reading a
  * manifest, a D-Bus service, a file monitor.  It never touches a widget
  * and never starts a job itself: an _async call completes on the context
- * that was thread-default in the thread that made it (SPEC 2), so a job
+ * that was thread-default in the thread that made it ("Main contexts and threads"), so a job
  * started here would complete on the worker's context, where nobody looks.
  * It hands each job description to the main context with
  * g_main_context_invoke_full(); from there on, every callback of the job
@@ -552,7 +553,7 @@ downloader_update_status (Downloader *self)
   gtk_label_set_text (self->subtitle, subtitle);
 }
 
-/* SPEC 2: notify:: is emitted on each object's home context (the main
+/* "Main contexts and threads": notify:: is emitted on each object's home context (the main
  * context: the objects were created on the main thread), from a later
  * main-loop iteration, never from inside release() or set(), and several
  * changes in between are coalesced into one signal.  So handlers read the
@@ -761,7 +762,7 @@ downloader_startup (GApplication *app,
                     Downloader   *self)
 {
   /* Created on the main thread: the main context is their home context,
-   * where their notify:: signals are emitted (SPEC 2). */
+   * where their notify:: signals are emitted ("Main contexts and threads"). */
   self->slots = ASYNC_SYNC_SEMAPHORE (async_sync_bounded_semaphore_new (DOWNLOADER_N_SLOTS));
   self->running = async_sync_event_new ();
   self->disk = async_sync_lock_new ();

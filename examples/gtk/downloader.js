@@ -30,7 +30,7 @@ import AsyncSync from 'gi://AsyncSync?version=1';
 
 // Without a callback, these now return a Promise: `await lock.acquire_async(c)`.
 // The promise resolves once the primitive was granted, and rejects with
-// CANCELLED only if the cancellable fired while still queued (SPEC 3).
+// CANCELLED only if the cancellable fired while still queued (the manual's "Fairness, hand-off and cancellation").
 Gio._promisify(AsyncSync.Semaphore.prototype, 'acquire_async', 'acquire_finish');
 Gio._promisify(AsyncSync.Lock.prototype, 'acquire_async', 'acquire_finish');
 Gio._promisify(AsyncSync.Event.prototype, 'wait_async', 'wait_finish');
@@ -131,7 +131,7 @@ class Job {
                 logError(e, this.name);
         } finally {
             // Give back exactly what was granted; each release hands the
-            // lock or slot straight to the next waiter (SPEC 3).
+            // lock or slot straight to the next waiter (the grant wins).
             if (this.hasDisk)
                 disk.release();
             this.hasDisk = false;
@@ -150,7 +150,7 @@ class Job {
         if (!running.is_set)
             this.setState(State.PAUSED);
         // Resolves from a later main-loop iteration even when the event is
-        // set (SPEC 2), and a wake-up by set() is never lost.
+        // set ("Main contexts and threads"), and a wake-up by set() is never lost.
         await running.wait_async(this.cancellable);
         this.setState(this.hasDisk ? State.WRITING : State.DOWNLOADING);
         await pretendWork(stepMs, this.cancellable);
@@ -221,7 +221,7 @@ class Downloader {
         this.onJobChanged = null;  // the self-test's hook
 
         // Created on the main thread: their notify:: signals are emitted on
-        // the main context, from a later iteration, coalesced (SPEC 2), so
+        // the main context, from a later iteration, coalesced ("Main contexts and threads"), so
         // handlers read the current state.
         this.slots = AsyncSync.BoundedSemaphore.new(N_SLOTS);
         this.running = AsyncSync.Event.new();
