@@ -173,9 +173,11 @@ barrier_join_locked (AsyncSyncBarrier *self,
 }
 
 static void
-barrier_arrive_locked (AsyncSyncBarrier *self,
-                       AsyncSyncWaiter  *waiter)
+barrier_arrive_locked (gpointer         owner,
+                       AsyncSyncWaiter *waiter)
 {
+  AsyncSyncBarrier *self = owner;
+
   switch (self->state)
     {
     case BARRIER_BROKEN:
@@ -416,7 +418,7 @@ async_sync_barrier_wait_async (AsyncSyncBarrier    *self,
                                   ASYNC_SYNC_SOURCE_TAG (async_sync_barrier_wait_async));
   /* @self is kept alive by the task. */
   async_sync_waiter_set_resume (waiter, barrier_leave, self, NULL);
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) barrier_arrive_locked, self);
+  async_sync_waiter_start (waiter, barrier_arrive_locked, self);
 }
 
 /**

@@ -182,9 +182,11 @@ condition_park_locked (AsyncSyncCondition *self,
 
 /* A wait parks the waiter, or fails it if the lock is not held. */
 static void
-condition_wait_arrive_locked (AsyncSyncCondition *self,
-                              AsyncSyncWaiter    *waiter)
+condition_wait_arrive_locked (gpointer         owner,
+                              AsyncSyncWaiter *waiter)
 {
+  AsyncSyncCondition *self = owner;
+
   if (!condition_park_locked (self, waiter))
     async_sync_waiter_complete (waiter);
 }
@@ -530,8 +532,7 @@ async_sync_condition_wait_async (AsyncSyncCondition  *self,
   waiter = async_sync_waiter_new (self, async_sync_lock_get_mutex (self->lock),
                                   cancellable, callback, user_data,
                                   ASYNC_SYNC_SOURCE_TAG (async_sync_condition_wait_async));
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) condition_wait_arrive_locked,
-                           self);
+  async_sync_waiter_start (waiter, condition_wait_arrive_locked, self);
 }
 
 /**
@@ -672,8 +673,7 @@ async_sync_condition_wait_for_async (AsyncSyncCondition  *self,
     }
 
   async_sync_waiter_set_resume (waiter, wait_for_resume, wait_for, wait_for_free);
-  async_sync_waiter_arrive (waiter, (AsyncSyncWaiterArriveFunc) condition_wait_arrive_locked,
-                            self);
+  async_sync_waiter_arrive (waiter, condition_wait_arrive_locked, self);
 }
 
 /**

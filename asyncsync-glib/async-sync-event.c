@@ -196,9 +196,11 @@ async_sync_event_new (void)
 
 /* A wait on a set event succeeds at once; else it waits for set(). */
 static void
-event_wait_arrive_locked (AsyncSyncEvent  *self,
+event_wait_arrive_locked (gpointer         owner,
                           AsyncSyncWaiter *waiter)
 {
+  AsyncSyncEvent *self = owner;
+
   if (self->is_set)
     async_sync_waiter_complete (waiter);
   else
@@ -241,7 +243,7 @@ async_sync_event_wait_async (AsyncSyncEvent      *self,
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
                                   ASYNC_SYNC_SOURCE_TAG (async_sync_event_wait_async));
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) event_wait_arrive_locked, self);
+  async_sync_waiter_start (waiter, event_wait_arrive_locked, self);
 }
 
 /**

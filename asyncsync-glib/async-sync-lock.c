@@ -180,6 +180,13 @@ async_sync_lock_grant_or_queue_locked (AsyncSyncLock   *self,
     }
 }
 
+static void
+lock_arrive_locked (gpointer         owner,
+                    AsyncSyncWaiter *waiter)
+{
+  async_sync_lock_grant_or_queue_locked (owner, waiter);
+}
+
 void
 async_sync_lock_acquire_for (AsyncSyncLock       *self,
                              gpointer             source_object,
@@ -193,9 +200,7 @@ async_sync_lock_acquire_for (AsyncSyncLock       *self,
 
   waiter = async_sync_waiter_new (source_object, &self->mutex, cancellable,
                                   callback, user_data, source_tag, name);
-  async_sync_waiter_start (waiter,
-                           (AsyncSyncWaiterArriveFunc) async_sync_lock_grant_or_queue_locked,
-                           self);
+  async_sync_waiter_start (waiter, lock_arrive_locked, self);
 }
 
 static void

@@ -360,9 +360,11 @@ async_sync_queue_new (GType item_type,
 /* A put of the right type goes in at once if no producer waits ahead of
  * it and there is room; else it waits for room. */
 static void
-queue_put_arrive_locked (AsyncSyncQueue  *self,
+queue_put_arrive_locked (gpointer         owner,
                          AsyncSyncWaiter *putter)
 {
+  AsyncSyncQueue *self = owner;
+
   GError *error = NULL;
 
   if (!queue_accepts_type (self, async_sync_waiter_get_item (putter), &error))
@@ -415,7 +417,7 @@ async_sync_queue_put_async (AsyncSyncQueue      *self,
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
                                   ASYNC_SYNC_SOURCE_TAG (async_sync_queue_put_async));
   async_sync_waiter_set_item (waiter, g_object_ref (item));
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) queue_put_arrive_locked, self);
+  async_sync_waiter_start (waiter, queue_put_arrive_locked, self);
 }
 
 /**
@@ -524,9 +526,11 @@ async_sync_queue_try_put (AsyncSyncQueue  *self,
 /* A get takes the first item if there is one; else it waits for one,
  * unless the queue is shut down. */
 static void
-queue_get_arrive_locked (AsyncSyncQueue  *self,
+queue_get_arrive_locked (gpointer         owner,
                          AsyncSyncWaiter *getter)
 {
+  AsyncSyncQueue *self = owner;
+
   if (self->items.length > 0)
     async_sync_waiter_complete_object (getter, queue_take_locked (self));
   else if (self->shut_down)
@@ -567,7 +571,7 @@ async_sync_queue_get_async (AsyncSyncQueue      *self,
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
                                   ASYNC_SYNC_SOURCE_TAG (async_sync_queue_get_async));
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) queue_get_arrive_locked, self);
+  async_sync_waiter_start (waiter, queue_get_arrive_locked, self);
 }
 
 /**
@@ -696,9 +700,11 @@ async_sync_queue_task_done (AsyncSyncQueue  *self,
 
 /* A join returns at once when every item put was marked done. */
 static void
-queue_join_arrive_locked (AsyncSyncQueue  *self,
+queue_join_arrive_locked (gpointer         owner,
                           AsyncSyncWaiter *joiner)
 {
+  AsyncSyncQueue *self = owner;
+
   if (self->unfinished == 0)
     async_sync_waiter_complete (joiner);
   else
@@ -733,7 +739,7 @@ async_sync_queue_join_async (AsyncSyncQueue      *self,
 
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
                                   ASYNC_SYNC_SOURCE_TAG (async_sync_queue_join_async));
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) queue_join_arrive_locked, self);
+  async_sync_waiter_start (waiter, queue_join_arrive_locked, self);
 }
 
 /**

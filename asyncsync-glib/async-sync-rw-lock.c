@@ -154,9 +154,11 @@ rw_lock_serve (AsyncSyncWaiterQueue *queue)
 /* Queue first, then admit from the head: no barging past earlier
  * requests, and an immediate grant when the queue was empty. */
 static void
-rw_lock_arrive_locked (AsyncSyncRWLock *self,
+rw_lock_arrive_locked (gpointer         owner,
                        AsyncSyncWaiter *waiter)
 {
+  AsyncSyncRWLock *self = owner;
+
   async_sync_waiter_queue_push (&self->waiters, waiter);
   rw_lock_grant_locked (self);
 }
@@ -175,7 +177,7 @@ rw_lock_acquire_for (AsyncSyncRWLock     *self,
   waiter = async_sync_waiter_new (self, &self->mutex, cancellable, callback, user_data,
                                   source_tag, name);
   async_sync_waiter_set_class_flag (waiter, write);
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) rw_lock_arrive_locked, self);
+  async_sync_waiter_start (waiter, rw_lock_arrive_locked, self);
 }
 
 static gboolean

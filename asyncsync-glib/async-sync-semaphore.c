@@ -340,9 +340,11 @@ async_sync_semaphore_new (guint value)
  * value covers it; else it waits its turn.  Asking for none, or for more
  * than the bound, can never succeed. */
 static void
-semaphore_arrive_locked (AsyncSyncSemaphore *self,
-                         AsyncSyncWaiter    *waiter)
+semaphore_arrive_locked (gpointer         owner,
+                         AsyncSyncWaiter *waiter)
 {
+  AsyncSyncSemaphore *self = owner;
+
   AsyncSyncSemaphorePrivate *priv = PRIV (self);
   guint n = async_sync_waiter_get_weight (waiter);
 
@@ -387,7 +389,7 @@ semaphore_acquire_for (AsyncSyncSemaphore  *self,
   waiter = async_sync_waiter_new (self, &PRIV (self)->mutex, cancellable, callback, user_data,
                                   source_tag, name);
   async_sync_waiter_set_weight (waiter, n);
-  async_sync_waiter_start (waiter, (AsyncSyncWaiterArriveFunc) semaphore_arrive_locked, self);
+  async_sync_waiter_start (waiter, semaphore_arrive_locked, self);
 }
 
 static gboolean
