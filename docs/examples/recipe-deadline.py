@@ -47,12 +47,22 @@ async def transfer(ms, cancellable):
 def cancelled_at(deadline):
     """A Gio.Cancellable for the GIO calls of the request, cancelled when
     the AsyncSync.Timeout expires (get_deadline() is a
-    GLib.get_monotonic_time() instant, in microseconds), and the timer that
-    does it: cancel the timer when the request ends first."""
+    GLib.get_monotonic_time() instant, in microseconds), and a function
+    that stops the timer: call it when the request ends first."""
     cancellable = Gio.Cancellable()
-    left_s = max(0, deadline.get_deadline() - GLib.get_monotonic_time()) / 1_000_000
-    timer = asyncio.get_running_loop().call_later(left_s, cancellable.cancel)
-    return cancellable, timer
+    loop = asyncio.get_running_loop()
+    timer = None
+
+    def at_deadline():
+        nonlocal timer
+        left_us = deadline.get_deadline() - GLib.get_monotonic_time()
+        if left_us > 0:     # a loop's timer may run a little early: not yet
+            timer = loop.call_later(left_us / 1_000_000, at_deadline)
+        else:
+            cancellable.cancel()
+
+    at_deadline()
+    return cancellable, lambda: timer and timer.cancel()
 
 
 async def request(name, deadline_ms, transfer_ms):
@@ -61,7 +71,7 @@ async def request(name, deadline_ms, transfer_ms):
     step = "step 1 (the connection)"
     try:
         await connection.acquire(deadline)          # timed out here: nothing taken
-        transfer_cancellable, timer = cancelled_at(deadline)
+        transfer_cancellable, stop_timer = cancelled_at(deadline)
         try:
             step = "step 2 (the transfer)"
             reply = await transfer(transfer_ms, transfer_cancellable)
@@ -72,7 +82,7 @@ async def request(name, deadline_ms, transfer_ms):
             finally:
                 cache_lock.release()
         finally:
-            timer.cancel()
+            stop_timer()
             connection.release()                    # taken in step 1: give it back
         return "stored"
     except TimeoutError:                            # G_IO_ERROR_TIMED_OUT, from the Timeout
