@@ -176,6 +176,23 @@ def relative_links(text, install_dir):
     return ABSOLUTE_HREF.sub(replace, text), count
 
 
+def rewrite_pages(html_dir, rewrite):
+    """Applies rewrite(text) -> (text, count) to every page of html_dir,
+    writes back the pages it changed, and returns the sum of the counts."""
+    total = 0
+    for name in sorted(os.listdir(html_dir)):
+        if not name.endswith('.html'):
+            continue
+        path = os.path.join(html_dir, name)
+        with open(path, encoding='utf-8') as f:
+            text, count = rewrite(f.read())
+        if count:
+            with open(path, 'w', encoding='utf-8') as f:
+                f.write(text)
+            total += count
+    return total
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('html_dir')
@@ -187,17 +204,8 @@ def main():
     args = parser.parse_args()
 
     if has_gtkdoc_manuals(args.prefix):
-        total = 0
-        for name in sorted(os.listdir(args.html_dir)):
-            if not name.endswith('.html'):
-                continue
-            path = os.path.join(args.html_dir, name)
-            with open(path, encoding='utf-8') as f:
-                text, count = relative_links(f.read(), args.install_dir)
-            if count:
-                with open(path, 'w', encoding='utf-8') as f:
-                    f.write(text)
-                total += count
+        total = rewrite_pages(args.html_dir,
+                              lambda text: relative_links(text, args.install_dir))
         print('GLib gtk-doc manuals installed: gtkdoc-fixxref linked them '
               '(%d links made relative)' % total)
     else:
@@ -210,17 +218,7 @@ def main():
                 return 1
             for name, page in gir_symbols(gir).items():
                 links.setdefault(name, bases[namespace] + page)
-        total = 0
-        for name in sorted(os.listdir(args.html_dir)):
-            if not name.endswith('.html'):
-                continue
-            path = os.path.join(args.html_dir, name)
-            with open(path, encoding='utf-8') as f:
-                text, count = link_page(f.read(), links)
-            if count:
-                with open(path, 'w', encoding='utf-8') as f:
-                    f.write(text)
-                total += count
+        total = rewrite_pages(args.html_dir, lambda text: link_page(text, links))
         print('linked %d mentions of GLib symbols: %s' % (
             total, ', '.join('%s under %s' % item for item in sorted(bases.items()))))
 
