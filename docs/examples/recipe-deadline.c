@@ -29,7 +29,7 @@ typedef struct
   guint             transfer_ms;
   AsyncSyncTimeout *deadline;
   GCancellable     *transfer_cancellable;
-  guint             deadline_timer;
+  GSource          *deadline_timer;
   const char       *outcome;
 } Request;
 
@@ -57,30 +57,34 @@ transfer_async (guint                ms,
 }
 
 static gboolean
-deadline_passed (gpointer user_data)
+deadline_passed (GCancellable *cancellable,
+                 gpointer      user_data)
 {
-  Request *request = user_data;
-
-  request->deadline_timer = 0;
-  g_cancellable_cancel (request->transfer_cancellable);
+  g_cancellable_cancel (cancellable);
   return G_SOURCE_REMOVE;
 }
 
-/* Cancels the request's transfer when its deadline passes. */
+/* Cancels the request's transfer when its deadline passes: a source whose
+ * ready time is the deadline runs at that instant, never before it (a
+ * g_timeout_add() counts from the time its context last looked at the
+ * clock, and may run early). */
 static void
 cancel_transfer_at_deadline (Request *request)
 {
-  gint64 left_us = async_sync_timeout_get_deadline (request->deadline) - g_get_monotonic_time ();
-
-  request->deadline_timer = g_timeout_add ((guint) ((MAX (left_us, 0) + 999) / 1000),
-                                           deadline_passed, request);
+  request->deadline_timer = g_cancellable_source_new (request->transfer_cancellable);
+  g_source_set_ready_time (request->deadline_timer,
+                           async_sync_timeout_get_deadline (request->deadline));
+  g_source_set_callback (request->deadline_timer, G_SOURCE_FUNC (deadline_passed), NULL, NULL);
+  g_source_attach (request->deadline_timer, NULL);
 }
 
 static void
 request_end (Request    *request,
              const char *outcome)
 {
-  g_clear_handle_id (&request->deadline_timer, g_source_remove);
+  if (request->deadline_timer != NULL)
+    g_source_destroy (request->deadline_timer);
+  g_clear_pointer (&request->deadline_timer, g_source_unref);
   request->outcome = outcome;
   g_print ("%s: %s\n", request->name, outcome);
 }

@@ -40,15 +40,19 @@ function transfer(ms, cancellable) {
 }
 
 // A Gio.Cancellable that is cancelled when the deadline passes, for the
-// GIO calls of the request; dispose() removes its timer.
+// GIO calls of the request; dispose() removes its timer.  The timer is a
+// source whose ready time is the deadline: it runs at that instant, never
+// before it (GLib.timeout_add() may run a little early).
 function cancellableUntil(deadline) {
     const cancellable = new Gio.Cancellable();
-    const leftMs = Math.max(0, Math.ceil((deadline.get_deadline() - GLib.get_monotonic_time()) / 1000));
-    const timer = GLib.timeout_add(GLib.PRIORITY_DEFAULT, leftMs, () => {
+    const timer = cancellable.source_new();
+    timer.set_ready_time(deadline.get_deadline());
+    timer.set_callback(() => {
         cancellable.cancel();
         return GLib.SOURCE_REMOVE;
     });
-    return {cancellable, dispose: () => cancellable.is_cancelled() || GLib.source_remove(timer)};
+    timer.attach(null);
+    return {cancellable, dispose: () => timer.destroy()};
 }
 
 async function request(name, deadlineMs, transferMs) {
